@@ -1,0 +1,173 @@
+//! The one place that talks to burn: device choice, f64 configuration, moving data between
+//! host vectors and tensors, and the value / value-and-gradient evaluations that the optimizer
+//! needs.
+//!
+//! burn is pinned (`=0.22.1`) because its API moves between releases; everything that would have
+//! to change with it lives in this file.
+//!
+//! Two CPU backends are supported: [`Backend::Flex`] (the default, chosen by measurement:
+//! see `benches/logistic.rs` and the README) and [`Backend::NdArray`] (burn-ndarray, deprecated
+//! upstream but kept supported).
+
+use std::str::FromStr;
+
+pub use burn::tensor::{Device, Int, Tensor, TensorData, activation};
+use burn::tensor::{DeviceError, FloatDType};
+
+use crate::error::{MleError, Result};
+
+/// A CPU backend of burn on which models hold their data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// burn-flex: multiplies strided views without copies; the faster of the two.
+    #[default]
+    Flex,
+    /// burn-ndarray.
+    NdArray,
+}
+
+impl Backend {
+    /// A plain (value-only) device of this backend, configured for `f64`.
+    ///
+    /// Configuration happens once per device and process; later calls check that the device
+    /// still computes in `f64` and fail otherwise (someone else configured it differently).
+    ///
+    /// # Errors
+    /// [`MleError::InvalidOption`] when the device is already locked to another float type.
+    pub fn device(self) -> Result<Device> {
+        #[allow(deprecated)]
+        // burn-ndarray is deprecated upstream in favour of flex; still supported.
+        let mut device = match self {
+            Backend::Flex => Device::flex(),
+            Backend::NdArray => Device::ndarray(),
+        };
+        match device.configure(FloatDType::F64) {
+            Ok(()) | Err(DeviceError::AlreadyInitialized { .. }) => {}
+            Err(e) => return Err(MleError::InvalidOption(format!("backend {self:?}: {e}"))),
+        }
+        let dtype = device.settings().float_dtype;
+        if dtype != FloatDType::F64 {
+            return Err(MleError::InvalidOption(format!(
+                "backend {self:?} is already configured for {dtype:?}; mle needs f64"
+            )));
+        }
+        Ok(device)
+    }
+
+    /// The backend's name as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Flex => "flex",
+            Backend::NdArray => "ndarray",
+        }
+    }
+}
+
+impl FromStr for Backend {
+    type Err = MleError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "flex" => Ok(Backend::Flex),
+            "ndarray" => Ok(Backend::NdArray),
+            other => Err(MleError::InvalidOption(format!(
+                "unknown backend '{other}' (expected flex or ndarray)"
+            ))),
+        }
+    }
+}
+
+/// The default device: [`Backend::default`], in `f64`.
+///
+/// # Errors
+/// As [`Backend::device`].
+pub fn default_device() -> Result<Device> {
+    Backend::default().device()
+}
+
+/// A rank-1 tensor holding `values` on `device`.
+pub fn vector(values: &[f64], device: &Device) -> Tensor<1> {
+    Tensor::from_data(TensorData::new(values.to_vec(), [values.len()]), device)
+}
+
+/// A rank-2 tensor of shape `[rows, cols]` from row-major `values`.
+///
+/// # Panics
+/// When `values.len() != rows * cols` (a programming error, not a data error).
+pub fn matrix(values: Vec<f64>, rows: usize, cols: usize, device: &Device) -> Tensor<2> {
+    assert_eq!(
+        values.len(),
+        rows * cols,
+        "matrix shape does not match its data"
+    );
+    Tensor::from_data(TensorData::new(values, [rows, cols]), device)
+}
+
+/// The elements of a tensor, in row-major order, as `f64`.
+pub fn to_vec<const D: usize>(tensor: Tensor<D>) -> Vec<f64> {
+    tensor
+        .into_data()
+        .convert::<f64>()
+        .try_to_vec::<f64>()
+        .expect("an f64 tensor converts to Vec<f64>")
+}
+
+/// The value of a one-element tensor.
+pub fn scalar(tensor: Tensor<1>) -> f64 {
+    tensor.into_scalar::<f64>()
+}
+
+/// `y = X β` for a design `X` of shape `[n, p]` and a parameter vector `β` of length `p`.
+pub fn linear_predictor(x: &Tensor<2>, beta: Tensor<1>) -> Tensor<1> {
+    let [n, p] = x.dims();
+    x.clone().matmul(beta.reshape([p, 1])).reshape([n])
+}
+
+/// Evaluates `f` at `u` on the plain device: value only, no graph is recorded.
+pub fn value(f: &dyn Fn(Tensor<1>) -> Tensor<1>, u: &[f64], device: &Device) -> f64 {
+    scalar(f(vector(u, device)))
+}
+
+/// Evaluates `f` and its exact gradient at `u` by reverse-mode autodiff.
+pub fn value_and_gradient(
+    f: &dyn Fn(Tensor<1>) -> Tensor<1>,
+    u: &[f64],
+    device: &Device,
+) -> (f64, Vec<f64>) {
+    let theta = vector(u, device).autodiff().require_grad();
+    let out = f(theta.clone());
+    let grads = out.backward();
+    let gradient = theta
+        .grad(&grads)
+        .map(to_vec)
+        .unwrap_or_else(|| vec![0.0; u.len()]);
+    (scalar(out.without_autodiff()), gradient)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_compute_in_f64() {
+        for backend in [Backend::Flex, Backend::NdArray] {
+            let device = backend.device().unwrap();
+            // 0.1 is not representable in f32: an f32 round trip would give 0.10000000149.
+            let v = to_vec(vector(&[0.1], &device));
+            assert_eq!(v, vec![0.1]);
+            // configuring twice is fine
+            backend.device().unwrap();
+        }
+    }
+
+    #[test]
+    fn gradient_of_a_quadratic() {
+        let device = default_device().unwrap();
+        // f(u) = -sum (u - 1)^2 has gradient -2(u - 1): closed form.
+        let f = |u: Tensor<1>| (u - 1.0).square().sum().neg();
+        let (v, g) = value_and_gradient(&f, &[0.0, 3.0], &device);
+        assert_eq!(v, -5.0);
+        assert_eq!(g, vec![2.0, -4.0]);
+        assert_eq!(value(&f, &[0.0, 3.0], &device), -5.0);
+    }
+}

@@ -1,0 +1,169 @@
+//! A small typed table: named columns of numbers or text.
+
+use crate::error::{MleError, Result};
+
+/// One column of a [`Dataset`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// Every cell parsed as a number (NaN and infinities included; designs reject them later).
+    Numeric(Vec<f64>),
+    /// At least one cell is not a number (or is empty).
+    Text(Vec<String>),
+}
+
+impl Column {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Numeric(v) => v.len(),
+            Column::Text(v) => v.len(),
+        }
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Named columns of equal length, with the name of their source for error messages.
+///
+/// # Examples
+/// ```
+/// use mle::data::{Column, Dataset};
+/// let data = Dataset::new(
+///     "inline",
+///     vec![
+///         ("x".into(), Column::Numeric(vec![1.0, 2.0])),
+///         ("kind".into(), Column::Text(vec!["a".into(), "b".into()])),
+///     ],
+/// )
+/// .unwrap();
+/// assert_eq!(data.n_rows(), 2);
+/// assert_eq!(data.numeric("x").unwrap(), &[1.0, 2.0]);
+/// assert!(data.numeric("kind").is_err());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    source: String,
+    names: Vec<String>,
+    columns: Vec<Column>,
+}
+
+impl Dataset {
+    /// A dataset from named columns.
+    ///
+    /// # Errors
+    /// [`MleError::Design`] when the columns differ in length, a name repeats, or there are none.
+    pub fn new(source: impl Into<String>, columns: Vec<(String, Column)>) -> Result<Self> {
+        let source = source.into();
+        if columns.is_empty() {
+            return Err(MleError::Design(format!(
+                "{source}: the data have no columns"
+            )));
+        }
+        let n = columns[0].1.len();
+        let mut names = Vec::with_capacity(columns.len());
+        let mut cols = Vec::with_capacity(columns.len());
+        for (name, col) in columns {
+            if col.len() != n {
+                return Err(MleError::Design(format!(
+                    "{source}: column '{name}' has {} rows, the first column has {n}",
+                    col.len()
+                )));
+            }
+            if names.contains(&name) {
+                return Err(MleError::Design(format!(
+                    "{source}: the column name '{name}' appears twice"
+                )));
+            }
+            names.push(name);
+            cols.push(col);
+        }
+        Ok(Self {
+            source,
+            names,
+            columns: cols,
+        })
+    }
+
+    /// Where the data came from (a file path, or a label).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.columns.first().map_or(0, Column::len)
+    }
+
+    /// Column names in order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The column called `name`.
+    ///
+    /// # Errors
+    /// [`MleError::UnknownColumn`] listing the columns that exist.
+    pub fn column(&self, name: &str) -> Result<&Column> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| &self.columns[i])
+            .ok_or_else(|| MleError::UnknownColumn {
+                source_name: self.source.clone(),
+                column: name.to_string(),
+                available: self.names.join(", "),
+            })
+    }
+
+    /// The numeric column called `name`.
+    ///
+    /// # Errors
+    /// [`MleError::UnknownColumn`], or [`MleError::BadValue`] naming the first row that is not a
+    /// number (or is empty).
+    pub fn numeric(&self, name: &str) -> Result<&[f64]> {
+        match self.column(name)? {
+            Column::Numeric(v) => Ok(v),
+            Column::Text(v) => {
+                let (row, cell) = v
+                    .iter()
+                    .enumerate()
+                    .find(|(_, s)| s.trim().parse::<f64>().is_err())
+                    .map(|(i, s)| (i + 1, s.as_str()))
+                    .unwrap_or((1, ""));
+                Err(self.bad_value(row, name, &describe_non_number(cell)))
+            }
+        }
+    }
+
+    /// Names of the numeric columns, in order.
+    pub fn numeric_names(&self) -> Vec<&str> {
+        self.names
+            .iter()
+            .zip(&self.columns)
+            .filter(|(_, c)| matches!(c, Column::Numeric(_)))
+            .map(|(n, _)| n.as_str())
+            .collect()
+    }
+
+    /// An error about the cell at 1-based data `row` of `column`.
+    pub fn bad_value(&self, row: usize, column: &str, message: &str) -> MleError {
+        MleError::BadValue {
+            source_name: self.source.clone(),
+            row,
+            column: column.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// What to say about a cell that should have been a number.
+pub(crate) fn describe_non_number(cell: &str) -> String {
+    if cell.trim().is_empty() {
+        "missing value; expected a number".to_string()
+    } else {
+        format!("expected a number, found '{cell}'")
+    }
+}

@@ -1,0 +1,365 @@
+//! Design matrices: which columns enter a model, with or without an intercept, and the response.
+
+use super::dataset::{Column, Dataset};
+use crate::error::{MleError, Result};
+
+/// The name given to the column of ones.
+pub const INTERCEPT: &str = "intercept";
+
+/// A design matrix `X` (row-major, `n × p`) with its column names.
+///
+/// # Examples
+/// ```
+/// use mle::data::Design;
+/// // two observations, one covariate, an intercept added in front
+/// let x = Design::from_columns(&["x"], &[vec![1.0, 2.0]], true).unwrap();
+/// assert_eq!(x.names(), &["intercept", "x"]);
+/// assert_eq!(x.row(1), &[1.0, 2.0]);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    names: Vec<String>,
+    values: Vec<f64>,
+    n: usize,
+    intercept: bool,
+}
+
+impl Design {
+    /// A design from named covariate columns, with an intercept column in front if asked.
+    ///
+    /// # Errors
+    /// [`MleError::Design`] when lengths differ, a value is not finite, a column is constant
+    /// (with an intercept) or repeats another, or there are no columns at all.
+    pub fn from_columns<S: AsRef<str>>(
+        names: &[S],
+        columns: &[Vec<f64>],
+        intercept: bool,
+    ) -> Result<Self> {
+        let cols: Vec<(&str, &[f64])> = names
+            .iter()
+            .map(AsRef::as_ref)
+            .zip(columns.iter().map(Vec::as_slice))
+            .collect();
+        if names.len() != columns.len() {
+            return Err(MleError::Design(format!(
+                "{} names for {} columns",
+                names.len(),
+                columns.len()
+            )));
+        }
+        let n = columns.first().map_or(0, Vec::len);
+        Self::assemble("data", &cols, n, intercept)
+    }
+
+    fn assemble(source: &str, cols: &[(&str, &[f64])], n: usize, intercept: bool) -> Result<Self> {
+        let p = cols.len() + usize::from(intercept);
+        if p == 0 {
+            return Err(MleError::Design(
+                "the model has no parameters: no covariates and no intercept".into(),
+            ));
+        }
+        for (name, col) in cols {
+            if col.len() != n {
+                return Err(MleError::Design(format!(
+                    "{source}: column '{name}' has {} rows, expected {n}",
+                    col.len()
+                )));
+            }
+            if let Some(i) = col.iter().position(|v| !v.is_finite()) {
+                return Err(MleError::BadValue {
+                    source_name: source.into(),
+                    row: i + 1,
+                    column: (*name).into(),
+                    message: format!("{} is not a finite number", col[i]),
+                });
+            }
+            if *name == INTERCEPT && intercept {
+                return Err(MleError::Design(format!(
+                    "{source}: a column is named '{INTERCEPT}', which is reserved for the \
+                     intercept; rename it or fit without an intercept"
+                )));
+            }
+        }
+        if n == 0 {
+            return Err(MleError::Design(format!("{source}: the data have no rows")));
+        }
+        check_columns(source, cols, intercept)?;
+        let mut names = Vec::with_capacity(p);
+        if intercept {
+            names.push(INTERCEPT.to_string());
+        }
+        names.extend(cols.iter().map(|(n, _)| n.to_string()));
+        let mut values = Vec::with_capacity(n * p);
+        for i in 0..n {
+            if intercept {
+                values.push(1.0);
+            }
+            values.extend(cols.iter().map(|(_, c)| c[i]));
+        }
+        Ok(Self {
+            names,
+            values,
+            n,
+            intercept,
+        })
+    }
+
+    /// Column names (the intercept, if any, first).
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.n
+    }
+    /// Number of columns, intercept included.
+    pub fn n_cols(&self) -> usize {
+        self.names.len()
+    }
+    /// Whether the first column is the intercept.
+    pub fn has_intercept(&self) -> bool {
+        self.intercept
+    }
+    /// The row-major values.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+    /// Row `i` (0-based).
+    pub fn row(&self, i: usize) -> &[f64] {
+        let p = self.n_cols();
+        &self.values[i * p..(i + 1) * p]
+    }
+    /// Column `j` (0-based), copied out.
+    pub fn column(&self, j: usize) -> Vec<f64> {
+        (0..self.n)
+            .map(|i| self.values[i * self.n_cols() + j])
+            .collect()
+    }
+}
+
+/// Rejects constant columns (when an intercept is present) and exact duplicates.
+fn check_columns(source: &str, cols: &[(&str, &[f64])], intercept: bool) -> Result<()> {
+    for (j, (name, col)) in cols.iter().enumerate() {
+        let constant = col.iter().all(|v| *v == col[0]);
+        if constant && intercept && col.len() > 1 {
+            return Err(MleError::Design(format!(
+                "{source}: column '{name}' is constant (every row is {}); with an intercept it \
+                 cannot be estimated: drop it",
+                col[0]
+            )));
+        }
+        if let Some((other, _)) = cols[..j].iter().find(|(_, c)| c == col) {
+            return Err(MleError::Design(format!(
+                "{source}: column '{name}' is identical to column '{other}'; drop one of them"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// How the response is read from a [`Dataset`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseSpec {
+    /// A numeric column, used as it is.
+    Column(String),
+    /// A column compared with one level: 1 where it equals `level`, else 0 (`species = setosa`).
+    Level {
+        /// The column (text or numeric).
+        column: String,
+        /// The level that counts as 1.
+        level: String,
+    },
+}
+
+impl ResponseSpec {
+    /// Parses `COLUMN` or `COLUMN=LEVEL`.
+    pub fn parse(s: &str) -> Self {
+        match s.split_once('=') {
+            Some((c, l)) => ResponseSpec::Level {
+                column: c.trim().into(),
+                level: l.trim().into(),
+            },
+            None => ResponseSpec::Column(s.trim().into()),
+        }
+    }
+
+    /// The column the response is read from.
+    pub fn column(&self) -> &str {
+        match self {
+            ResponseSpec::Column(c) | ResponseSpec::Level { column: c, .. } => c,
+        }
+    }
+}
+
+/// Number of trials per row, for binomial data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrialsSpec {
+    /// A column of trial counts.
+    Column(String),
+    /// The same number of trials for every row.
+    Constant(f64),
+}
+
+/// The parts of a model that come from a dataset: design, response and (binomial) trials.
+#[derive(Debug, Clone)]
+pub struct ModelFrame {
+    /// The design matrix.
+    pub design: Design,
+    /// The response column's name (with `=LEVEL` if it was made from a level).
+    pub response_name: String,
+    /// The response values.
+    pub response: Vec<f64>,
+    /// Trials per row, when asked for.
+    pub trials: Option<Vec<f64>>,
+}
+
+/// Builds a [`ModelFrame`] from a [`Dataset`].
+///
+/// # Examples
+/// ```
+/// use mle::data::{Column, Dataset, DesignBuilder, ResponseSpec};
+/// let data = Dataset::new("inline", vec![
+///     ("x".into(), Column::Numeric(vec![1.0, 2.0, 4.0])),
+///     ("kind".into(), Column::Text(vec!["a".into(), "b".into(), "a".into()])),
+/// ]).unwrap();
+/// let frame = DesignBuilder::new(ResponseSpec::parse("kind=a")).build(&data).unwrap();
+/// assert_eq!(frame.response, vec![1.0, 0.0, 1.0]);
+/// assert_eq!(frame.design.names(), &["intercept", "x"]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct DesignBuilder {
+    response: ResponseSpec,
+    columns: Option<Vec<String>>,
+    intercept: bool,
+    trials: Option<TrialsSpec>,
+}
+
+impl DesignBuilder {
+    /// A builder for `response`; by default every other numeric column enters, with an intercept.
+    pub fn new(response: ResponseSpec) -> Self {
+        Self {
+            response,
+            columns: None,
+            intercept: true,
+            trials: None,
+        }
+    }
+
+    /// The covariate columns (default: every numeric column but the response and trials).
+    pub fn columns<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.columns = Some(columns.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Whether to add an intercept (default: `true`).
+    pub fn intercept(mut self, yes: bool) -> Self {
+        self.intercept = yes;
+        self
+    }
+
+    /// Trials per row for binomial data (default: none).
+    pub fn trials(mut self, trials: TrialsSpec) -> Self {
+        self.trials = Some(trials);
+        self
+    }
+
+    /// Reads the columns and validates them.
+    ///
+    /// # Errors
+    /// Unknown columns, non-numeric or non-finite values (with row and column), constant or
+    /// duplicated columns, and more parameters than rows.
+    pub fn build(&self, data: &Dataset) -> Result<ModelFrame> {
+        let y_col = self.response.column();
+        let (response, response_name) = match &self.response {
+            ResponseSpec::Column(c) => (finite(data, c)?.to_vec(), c.clone()),
+            ResponseSpec::Level { column, level } => (
+                level_indicator(data, column, level)?,
+                format!("{column}={level}"),
+            ),
+        };
+        let trials = match &self.trials {
+            None => None,
+            Some(TrialsSpec::Column(c)) => Some(finite(data, c)?.to_vec()),
+            Some(TrialsSpec::Constant(m)) => Some(vec![*m; data.n_rows()]),
+        };
+        let trials_col = match &self.trials {
+            Some(TrialsSpec::Column(c)) => Some(c.as_str()),
+            _ => None,
+        };
+        let names: Vec<String> = match &self.columns {
+            Some(c) => c.clone(),
+            None => data
+                .numeric_names()
+                .into_iter()
+                .filter(|n| *n != y_col && Some(*n) != trials_col)
+                .map(String::from)
+                .collect(),
+        };
+        let mut cols = Vec::with_capacity(names.len());
+        for name in &names {
+            if name == y_col {
+                return Err(MleError::Design(format!(
+                    "{}: column '{name}' is the response; it cannot also be a covariate",
+                    data.source()
+                )));
+            }
+            cols.push((name.as_str(), finite(data, name)?));
+        }
+        let design = Design::assemble(data.source(), &cols, data.n_rows(), self.intercept)?;
+        if design.n_cols() > design.n_rows() {
+            return Err(MleError::Design(format!(
+                "{}: {} parameters but only {} rows; the model cannot be identified",
+                data.source(),
+                design.n_cols(),
+                design.n_rows()
+            )));
+        }
+        Ok(ModelFrame {
+            design,
+            response_name,
+            response,
+            trials,
+        })
+    }
+}
+
+/// A numeric column whose values are all finite.
+fn finite<'a>(data: &'a Dataset, name: &str) -> Result<&'a [f64]> {
+    let values = data.numeric(name)?;
+    if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+        return Err(data.bad_value(
+            i + 1,
+            name,
+            &format!("{} is not a finite number", values[i]),
+        ));
+    }
+    Ok(values)
+}
+
+fn level_indicator(data: &Dataset, column: &str, level: &str) -> Result<Vec<f64>> {
+    let out: Vec<f64> = match data.column(column)? {
+        Column::Text(v) => v
+            .iter()
+            .map(|s| f64::from(u8::from(s.trim() == level)))
+            .collect(),
+        Column::Numeric(v) => {
+            let target: f64 = level.parse().map_err(|_| {
+                data.bad_value(
+                    1,
+                    column,
+                    &format!("the column is numeric; level '{level}' is not a number"),
+                )
+            })?;
+            v.iter()
+                .map(|x| f64::from(u8::from(*x == target)))
+                .collect()
+        }
+    };
+    if !out.contains(&1.0) {
+        return Err(MleError::Design(format!(
+            "{}: no row of column '{column}' equals '{level}'",
+            data.source()
+        )));
+    }
+    Ok(out)
+}

@@ -1,0 +1,10 @@
+//! Data in: a typed [`Dataset`], a CSV reader and the [`DesignBuilder`] that turns columns into a
+//! design matrix and a response.
+
+mod csv;
+mod dataset;
+mod design;
+
+pub use csv::read_csv;
+pub use dataset::{Column, Dataset};
+pub use design::{Design, DesignBuilder, INTERCEPT, ModelFrame, ResponseSpec, TrialsSpec};

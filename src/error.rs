@@ -1,0 +1,92 @@
+//! Typed errors: every variant carries the context a user needs to fix the problem.
+
+use std::path::PathBuf;
+
+/// The crate's result type.
+pub type Result<T, E = MleError> = std::result::Result<T, E>;
+
+/// Everything that can go wrong between reading data and reporting a fit.
+#[derive(Debug, thiserror::Error)]
+pub enum MleError {
+    /// The file could not be opened or read.
+    #[error("{path}: cannot read file: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A CSV file is malformed (ragged rows, bad encoding, empty, ...).
+    #[error("{path}: {message}")]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the row where known.
+        message: String,
+    },
+    /// A value could not be used: not a number, missing, NaN or infinite, out of range.
+    #[error("{source_name}: row {row}, column '{column}': {message}")]
+    BadValue {
+        /// Where the data came from (a file name, or "data").
+        source_name: String,
+        /// 1-based data row (the header is row 0).
+        row: usize,
+        /// The column.
+        column: String,
+        /// What was expected.
+        message: String,
+    },
+    /// A column that was asked for does not exist.
+    #[error("{source_name}: no column named '{column}' (columns: {available})")]
+    UnknownColumn {
+        /// Where the data came from.
+        source_name: String,
+        /// The missing column.
+        column: String,
+        /// The columns that do exist, comma-separated.
+        available: String,
+    },
+    /// The data cannot identify the model (too few rows, constant or duplicated columns, ...).
+    #[error("{0}")]
+    Design(String),
+    /// A parameter of a builder or an option is out of its range.
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+    /// Two columns of the design are exactly or numerically collinear.
+    #[error(
+        "the design matrix is rank deficient: column '{column}' is (numerically) a linear \
+         combination of the columns before it"
+    )]
+    Collinear {
+        /// The column found to be redundant.
+        column: String,
+    },
+    /// The log-likelihood or its gradient is not finite at the starting values.
+    #[error(
+        "the log-likelihood is not finite at the starting values ({value}); check the data and the starting values"
+    )]
+    NonFiniteStart {
+        /// The value found.
+        value: f64,
+    },
+    /// A model was asked to do something its data do not support.
+    #[error("model '{model}': {message}")]
+    Model {
+        /// The model.
+        model: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The optimizer failed internally.
+    #[error("optimizer: {0}")]
+    Optimizer(String),
+    /// The fit ended without converging, or the maximum does not exist.
+    #[error("the fit did not converge: {reason}")]
+    NotConverged {
+        /// The reason, in words.
+        reason: String,
+    },
+    /// Serialization of results failed.
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}

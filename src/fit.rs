@@ -1,0 +1,229 @@
+//! `fit`: model → objective → maximizer → Hessian → checks → inference → [`FitResult`].
+
+use std::time::Instant;
+
+use nalgebra::DMatrix;
+
+use crate::error::{MleError, Result};
+use crate::inference::{
+    FitResult, HessianMethod, ParamEstimate, chi2_sf, covariance, normal_quantile,
+    normal_two_sided_p,
+};
+use crate::model::{Constraint, Model, SeparationKind};
+use crate::optim::{
+    Convergence, FitOptions, Objective, Observer, Optimizer, StopReason, maximize,
+    relative_gradient,
+};
+
+/// Fits `model` by maximum likelihood and computes inference at the estimate.
+///
+/// Every result says whether it converged and why it stopped; a fit whose maximum does not exist
+/// (separation) or was not reached is returned with `converged = false` and the reason, not as an
+/// error: use [`FitResult::ensure_converged`] to turn that into one.
+///
+/// # Errors
+/// Invalid options or starting values, a log-likelihood that is not finite at the start, or an
+/// internal optimizer failure.
+pub fn fit<M: Model + ?Sized>(model: &M, options: &FitOptions) -> Result<FitResult> {
+    fit_observed(model, options, &mut ())
+}
+
+/// As [`fit`], reporting every iteration to `observer`.
+///
+/// # Errors
+/// As [`fit`].
+pub fn fit_observed<M: Model + ?Sized>(
+    model: &M,
+    options: &FitOptions,
+    observer: &mut dyn Observer,
+) -> Result<FitResult> {
+    let clock = Instant::now();
+    options.check()?;
+    let params = model.params();
+    let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
+    let start: Vec<f64> = match &options.start {
+        Some(s) if s.len() != params.len() => {
+            return Err(MleError::InvalidOption(format!(
+                "{} starting values for {} parameters ({})",
+                s.len(),
+                params.len(),
+                names.join(", ")
+            )));
+        }
+        Some(s) => s.clone(),
+        None => params.iter().map(|p| p.start).collect(),
+    };
+    let u0 = params
+        .iter()
+        .zip(&start)
+        .map(|(p, v)| {
+            p.constraint.to_unconstrained(*v).ok_or_else(|| {
+                MleError::InvalidOption(format!(
+                    "starting value {v} of '{}' is outside its range ({:?})",
+                    p.name, p.constraint
+                ))
+            })
+        })
+        .collect::<Result<Vec<f64>>>()?;
+    let eager = options.optimizer != Optimizer::Newton;
+    let objective = Objective::new(model, options.l2, eager);
+    let f0 = objective.value(&u0);
+    if !f0.is_finite() {
+        return Err(MleError::NonFiniteStart { value: f0 });
+    }
+    let optimum = maximize(&objective, u0, options, observer)?;
+    let u = optimum.u;
+    let theta: Vec<f64> = params
+        .iter()
+        .zip(&u)
+        .map(|(p, u)| p.constraint.to_natural(*u))
+        .collect();
+    let constraints = objective.constraints().to_vec();
+    let mut reason = optimum.reason;
+    let mut warnings = Vec::new();
+
+    // the Hessian at the estimate, on the unconstrained scale, and the covariance
+    let h = objective.hessian(&u);
+    let hessian_method = objective
+        .hessian_method()
+        .unwrap_or(HessianMethod::GradientDifferences);
+    let info = -h;
+    let cov_u = covariance(&info, &names);
+
+    // separation: only for unpenalized fits (a penalty makes the maximum exist)
+    let mut separation = None;
+    if options.l2.is_none_or(|l| l == 0.0)
+        && let Some(s) = model.separation(&theta)
+    {
+        let credible = s.kind == SeparationKind::Complete
+            || cov_u.is_err()
+            || !reason.is_converged()
+            || ill_conditioned(&info);
+        if credible {
+            reason = StopReason::Separation;
+            warnings.push(s.explain());
+            separation = Some(s);
+        }
+    }
+    let converged = reason.is_converged();
+    if !converged && separation.is_none() {
+        warnings.push(format!("not converged: {}", reason.describe()));
+    }
+
+    let level = options.level;
+    let zcrit = normal_quantile(0.5 + level / 2.0);
+    let (cov_natural, not_identified) = match (&cov_u, separation.is_some()) {
+        (Ok(c), false) => {
+            let d: Vec<f64> = constraints
+                .iter()
+                .zip(&u)
+                .map(|(c, u)| c.derivative(*u))
+                .collect();
+            let p = d.len();
+            (
+                Some(DMatrix::from_fn(p, p, |i, j| c[(i, j)] * d[i] * d[j])),
+                None,
+            )
+        }
+        (Err(e), false) => {
+            warnings.push(e.explain());
+            (None, Some(e.clone()))
+        }
+        (_, true) => (None, None),
+    };
+    let estimates: Vec<ParamEstimate> = (0..params.len())
+        .map(|j| {
+            let c = constraints[j];
+            let se = cov_natural.as_ref().map(|m| m[(j, j)].sqrt());
+            let se_u = cov_u
+                .as_ref()
+                .ok()
+                .map(|m| m[(j, j)].sqrt())
+                .filter(|_| se.is_some());
+            let (z, p_value) = match (c, se) {
+                (Constraint::Free, Some(se)) => {
+                    let z = theta[j] / se;
+                    (Some(z), Some(normal_two_sided_p(z)))
+                }
+                _ => (None, None),
+            };
+            let (lo, hi) = match se_u {
+                Some(s) => (
+                    Some(c.to_natural(u[j] - zcrit * s)),
+                    Some(c.to_natural(u[j] + zcrit * s)),
+                ),
+                None => (None, None),
+            };
+            ParamEstimate {
+                name: names[j].clone(),
+                estimate: theta[j],
+                std_error: se,
+                z,
+                p_value,
+                ci_lower: lo,
+                ci_upper: hi,
+                constraint: c,
+            }
+        })
+        .collect();
+
+    let ll = crate::backend::value(&|t| model.loglike(t), &theta, model.device());
+    let k = params.len() as f64;
+    let n = model.n_obs() as f64;
+    let penalized = options.l2.is_some_and(|l| l > 0.0);
+    let null = model.null_model().filter(|_| !penalized);
+    let llr = null.map(|m| 2.0 * (ll - m.log_likelihood));
+    let llr_df = null.map(|m| k - m.n_params as f64);
+    let counts = objective.counts();
+    let (f_final, g_final) = (optimum.value, optimum.gradient);
+    Ok(FitResult {
+        model: model.name().to_string(),
+        n_obs: model.n_obs(),
+        convergence: Convergence {
+            converged,
+            reason,
+            optimizer: options.optimizer.name().to_string(),
+            iterations: optimum.iterations,
+            function_evals: counts.values,
+            gradient_evals: counts.gradients,
+            hessian_evals: counts.hessians,
+            gradient_norm: g_final.iter().map(|g| g * g).sum::<f64>().sqrt(),
+            relative_gradient: relative_gradient(&u, &g_final, f_final),
+            wall_time_s: clock.elapsed().as_secs_f64(),
+        },
+        params: estimates,
+        log_likelihood: ll,
+        aic: -2.0 * ll + 2.0 * k,
+        bic: -2.0 * ll + k * n.ln(),
+        log_likelihood_null: null.map(|m| m.log_likelihood),
+        llr,
+        llr_df,
+        llr_p_value: llr
+            .zip(llr_df)
+            .filter(|(_, df)| *df > 0.0)
+            .map(|(s, df)| chi2_sf(s.max(0.0), df)),
+        pseudo_r2: null.map(|m| 1.0 - ll / m.log_likelihood),
+        level,
+        hessian_method,
+        l2_penalty: options.l2.filter(|l| *l > 0.0),
+        covariance: cov_natural
+            .map(|m| m.row_iter().map(|r| r.iter().copied().collect()).collect()),
+        not_identified,
+        separation,
+        warnings,
+    })
+}
+
+/// Whether the scaled information has a condition number above 1e10: a near-flat direction.
+fn ill_conditioned(info: &DMatrix<f64>) -> bool {
+    let p = info.nrows();
+    let s: Vec<f64> = (0..p)
+        .map(|j| 1.0 / info[(j, j)].abs().max(1e-300).sqrt())
+        .collect();
+    let scaled = DMatrix::from_fn(p, p, |i, j| info[(i, j)] * s[i] * s[j]);
+    let eig = scaled.symmetric_eigenvalues();
+    let (lo, hi) = eig.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+        (lo.min(*v), hi.max(*v))
+    });
+    lo <= hi * 1e-10
+}

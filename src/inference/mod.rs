@@ -1,0 +1,35 @@
+//! Inference after a fit: covariance from the observed information, standard errors, Wald tests
+//! and intervals, information criteria, likelihood-ratio tests, and the results types.
+
+mod covariance;
+mod dist;
+mod lr;
+mod results;
+mod summary;
+
+pub use covariance::{NotIdentified, covariance};
+pub use dist::{chi2_sf, normal_quantile, normal_two_sided_p, t_quantile, t_two_sided_p};
+pub use lr::{LrTest, lr_test};
+pub use results::{FitResult, ParamEstimate};
+
+/// How the Hessian behind the standard errors was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HessianMethod {
+    /// The model's exact Hessian (`XᵀWX` for the generalized linear models).
+    Analytic,
+    /// Central differences of the exact autodiff gradient, step
+    /// [`crate::optim::HESSIAN_STEP`]` · max(|uⱼ|, 1)`, symmetrized: about 1e-11 relative error
+    /// in the standard errors.
+    GradientDifferences,
+}
+
+impl HessianMethod {
+    /// Words for the summary.
+    pub fn describe(self) -> &'static str {
+        match self {
+            HessianMethod::Analytic => "analytic",
+            HessianMethod::GradientDifferences => "differences of the autodiff gradient",
+        }
+    }
+}

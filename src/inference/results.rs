@@ -1,0 +1,146 @@
+//! The results of a fit: plain, serializable data. The fitted model is a separate type from the
+//! model (statsmodels' split), and nothing here refers back to the data.
+
+use nalgebra::DMatrix;
+
+use super::HessianMethod;
+use super::covariance::NotIdentified;
+use crate::error::{MleError, Result};
+use crate::model::{Constraint, Separation};
+use crate::optim::Convergence;
+
+/// One parameter's estimate and inference.
+///
+/// `z` and `p_value` test `θ = 0` and are given for unconstrained parameters only (for `σ > 0`
+/// or `p ∈ (0, 1)` that hypothesis is on or outside the boundary). Intervals of constrained
+/// parameters are Wald intervals on the unconstrained scale mapped back, so they respect the
+/// constraint.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ParamEstimate {
+    /// Name (`intercept`, a column name, `sigma`, `p`, ...).
+    pub name: String,
+    /// Estimate on the natural scale.
+    pub estimate: f64,
+    /// Standard error (delta method for constrained parameters).
+    pub std_error: Option<f64>,
+    /// `estimate / std_error`.
+    pub z: Option<f64>,
+    /// Two-sided p-value of `z`.
+    pub p_value: Option<f64>,
+    /// Lower end of the confidence interval.
+    pub ci_lower: Option<f64>,
+    /// Upper end of the confidence interval.
+    pub ci_upper: Option<f64>,
+    /// The parameter's constraint.
+    pub constraint: Constraint,
+}
+
+/// Everything a fit found.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FitResult {
+    /// The model's name.
+    pub model: String,
+    /// Number of observations.
+    pub n_obs: usize,
+    /// How the optimizer ended (flattened into the JSON object).
+    #[serde(flatten)]
+    pub convergence: Convergence,
+    /// Per-parameter estimates and inference.
+    pub params: Vec<ParamEstimate>,
+    /// The (unpenalized) log-likelihood at the estimate.
+    pub log_likelihood: f64,
+    /// `−2ℓ + 2k`.
+    pub aic: f64,
+    /// `−2ℓ + k ln n`.
+    pub bic: f64,
+    /// The null (intercept-only) log-likelihood, where the model has one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub log_likelihood_null: Option<f64>,
+    /// Likelihood-ratio statistic against the null model, `2(ℓ − ℓ₀)`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub llr: Option<f64>,
+    /// Its degrees of freedom.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub llr_df: Option<f64>,
+    /// Its chi-squared p-value.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub llr_p_value: Option<f64>,
+    /// McFadden's pseudo-R², `1 − ℓ/ℓ₀`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pseudo_r2: Option<f64>,
+    /// Confidence level of the intervals.
+    pub level: f64,
+    /// How the Hessian was obtained.
+    pub hessian_method: HessianMethod,
+    /// The L2 penalty `λ` on the slopes, if any.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub l2_penalty: Option<f64>,
+    /// Covariance of the estimates on the natural scale (row-major rows), when identified.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub covariance: Option<Vec<Vec<f64>>>,
+    /// The direction the data do not identify, when the information is singular.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub not_identified: Option<NotIdentified>,
+    /// Separation of binary data, when found: then the MLE does not exist.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub separation: Option<Separation>,
+    /// Everything a user should know about this fit, in words.
+    pub warnings: Vec<String>,
+}
+
+impl FitResult {
+    /// The estimates, in order (statsmodels' `params`).
+    pub fn estimates(&self) -> Vec<f64> {
+        self.params.iter().map(|p| p.estimate).collect()
+    }
+
+    /// The standard errors (statsmodels' `bse`), `None` when not identified.
+    pub fn bse(&self) -> Option<Vec<f64>> {
+        self.params.iter().map(|p| p.std_error).collect()
+    }
+
+    /// The confidence intervals `(lower, upper)` at [`FitResult::level`] (statsmodels'
+    /// `conf_int`).
+    pub fn conf_int(&self) -> Option<Vec<(f64, f64)>> {
+        self.params
+            .iter()
+            .map(|p| Some((p.ci_lower?, p.ci_upper?)))
+            .collect()
+    }
+
+    /// The covariance matrix, when identified.
+    pub fn cov_params(&self) -> Option<DMatrix<f64>> {
+        let rows = self.covariance.as_ref()?;
+        let p = rows.len();
+        Some(DMatrix::from_fn(p, p, |i, j| rows[i][j]))
+    }
+
+    /// The parameter called `name`.
+    pub fn param(&self, name: &str) -> Option<&ParamEstimate> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// This result if the fit converged to a maximum that exists, else an error with the reason.
+    ///
+    /// # Errors
+    /// [`MleError::NotConverged`].
+    pub fn ensure_converged(self) -> Result<Self> {
+        if self.convergence.converged {
+            Ok(self)
+        } else {
+            let reason = self.separation.as_ref().map_or_else(
+                || self.convergence.reason.describe().to_string(),
+                Separation::explain,
+            );
+            Err(MleError::NotConverged { reason })
+        }
+    }
+
+    /// The result as one JSON object.
+    ///
+    /// # Errors
+    /// [`MleError::Json`] (only for non-finite numbers, which JSON cannot hold).
+    pub fn to_json(&self) -> Result<String> {
+        Ok(serde_json::to_string_pretty(self)?)
+    }
+}

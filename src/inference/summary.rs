@@ -1,0 +1,89 @@
+//! A human summary in the spirit of statsmodels' `summary()`: a header of fit statistics, then one
+//! row per parameter.
+
+use std::fmt;
+
+use super::results::FitResult;
+
+/// Formats an optional number in a column of width `w`.
+pub(crate) fn cell(v: Option<f64>, w: usize) -> String {
+    match v {
+        Some(x) if x != 0.0 && (x.abs() < 1e-4 || x.abs() >= 1e6) => format!("{x:>w$.3e}"),
+        Some(x) => format!("{x:>w$.4}"),
+        None => format!("{:>w$}", "—"),
+    }
+}
+
+impl fmt::Display for FitResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.convergence;
+        let rule = "=".repeat(86);
+        writeln!(f, "{rule}")?;
+        writeln!(
+            f,
+            "{:^86}",
+            format!("Maximum likelihood fit: {}", self.model)
+        )?;
+        writeln!(f, "{rule}")?;
+        let mut left = vec![
+            ("Model:", self.model.clone()),
+            ("Method:", format!("MLE ({})", c.optimizer)),
+            ("No. observations:", self.n_obs.to_string()),
+            ("Converged:", c.converged.to_string()),
+            ("Iterations:", c.iterations.to_string()),
+            ("Hessian:", self.hessian_method.describe().to_string()),
+        ];
+        if let Some(l) = self.l2_penalty {
+            left.push(("L2 penalty λ:", format!("{l}")));
+        }
+        let mut right = vec![
+            ("Log-likelihood:", format!("{:.4}", self.log_likelihood)),
+            ("AIC:", format!("{:.4}", self.aic)),
+            ("BIC:", format!("{:.4}", self.bic)),
+        ];
+        if let Some(v) = self.log_likelihood_null {
+            right.push(("LL-Null:", format!("{v:.4}")));
+        }
+        if let (Some(s), Some(p)) = (self.llr, self.llr_p_value) {
+            right.push(("LR statistic:", format!("{s:.4}")));
+            right.push(("LLR p-value:", format!("{p:.4e}")));
+        }
+        if let Some(v) = self.pseudo_r2 {
+            right.push(("Pseudo R² (McFadden):", format!("{v:.4}")));
+        }
+        right.push(("Gradient norm:", format!("{:.3e}", c.gradient_norm)));
+        for i in 0..left.len().max(right.len()) {
+            let (a, b) = left.get(i).cloned().unwrap_or(("", String::new()));
+            let (x, y) = right.get(i).cloned().unwrap_or(("", String::new()));
+            writeln!(f, "{a:<20}{b:>22}   {x:<22}{y:>19}")?;
+        }
+        writeln!(f, "{}", "-".repeat(86))?;
+        let lo = format!("[{:.3}", (1.0 - self.level) / 2.0);
+        let hi = format!("{:.3}]", 0.5 + self.level / 2.0);
+        writeln!(
+            f,
+            "{:<16}{:>12}{:>12}{:>10}{:>12}{:>12}{:>12}",
+            "", "estimate", "std err", "z", "P>|z|", lo, hi
+        )?;
+        writeln!(f, "{}", "-".repeat(86))?;
+        for p in &self.params {
+            writeln!(
+                f,
+                "{:<16}{}{}{}{}{}{}",
+                p.name,
+                cell(Some(p.estimate), 12),
+                cell(p.std_error, 12),
+                p.z.map_or_else(|| format!("{:>10}", "—"), |z| format!("{z:>10.3}")),
+                cell(p.p_value, 12),
+                cell(p.ci_lower, 12),
+                cell(p.ci_upper, 12),
+            )?;
+        }
+        writeln!(f, "{rule}")?;
+        writeln!(f, "Stopped because {}.", c.reason.describe())?;
+        for w in &self.warnings {
+            writeln!(f, "Warning: {w}.")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,325 @@
+//! Binomial models: successes `kᵢ` out of `mᵢ` trials.
+//!
+//! - [`Binomial`]: logistic regression on counts, `logit pᵢ = xᵢβ`,
+//!   `ℓ(β) = Σ [kᵢ ηᵢ − mᵢ ln(1 + e^{ηᵢ}) + ln C(mᵢ, kᵢ)]`, written with `ln σ(−η)` so that it
+//!   never takes the logarithm of an underflowed probability.
+//! - [`Proportion`]: no covariates, one probability `p` (coin flips),
+//!   `ℓ(p) = Σ [kᵢ ln p + (mᵢ − kᵢ) ln(1 − p) + ln C(mᵢ, kᵢ)]`, maximized at `p̂ = Σk / Σm`.
+
+use burn::tensor::activation::{log_sigmoid, sigmoid};
+use nalgebra::DMatrix;
+use statrs::function::gamma::ln_gamma;
+
+use super::{Model, NullModel, Param, Separation};
+use crate::backend::{self, Device, Tensor};
+use crate::data::Design;
+use crate::error::{MleError, Result};
+
+/// `ln C(m, k)`.
+fn ln_choose(m: f64, k: f64) -> f64 {
+    ln_gamma(m + 1.0) - ln_gamma(k + 1.0) - ln_gamma(m - k + 1.0)
+}
+
+/// Checks counts: finite whole numbers with `0 ≤ k ≤ m` and `m ≥ 1`; names the row.
+fn check_counts(model: &str, k: &[f64], m: &[f64]) -> Result<()> {
+    let bad = |i: usize, what: String| MleError::Model {
+        model: model.into(),
+        message: format!("row {}: {what}", i + 1),
+    };
+    if k.len() != m.len() {
+        return Err(MleError::Model {
+            model: model.into(),
+            message: format!("{} success counts but {} trial counts", k.len(), m.len()),
+        });
+    }
+    for (i, (&k, &m)) in k.iter().zip(m).enumerate() {
+        if !(m.is_finite() && m >= 1.0 && m.fract() == 0.0) {
+            return Err(bad(
+                i,
+                format!("trials must be a whole number ≥ 1, found {m}"),
+            ));
+        }
+        if !(k.is_finite() && k >= 0.0 && k.fract() == 0.0) {
+            return Err(bad(
+                i,
+                format!("successes must be a whole number ≥ 0, found {k}"),
+            ));
+        }
+        if k > m {
+            return Err(bad(
+                i,
+                format!("{k} successes out of {m} trials: successes exceed trials"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The closed-form null model: one probability `p̄ = Σk / Σm` for every row.
+fn null_log_likelihood(k: &[f64], m: &[f64], log_choose: f64) -> f64 {
+    let (ks, ms) = (k.iter().sum::<f64>(), m.iter().sum::<f64>());
+    let p = ks / ms;
+    let xlogy = |x: f64, y: f64| if x == 0.0 { 0.0 } else { x * y.ln() };
+    xlogy(ks, p) + xlogy(ms - ks, 1.0 - p) + log_choose
+}
+
+/// Binomial (and, with one trial per row, Bernoulli) regression with the logistic link.
+///
+/// # Examples
+/// ```
+/// use mle::data::Design;
+/// use mle::model::Binomial;
+/// use mle::{fit, FitOptions};
+/// // 3 of 10 at x = 0 and 7 of 10 at x = 1: two groups, a saturated model, so the fitted
+/// // log-odds are exactly logit(0.3) and logit(0.7) (closed form).
+/// let x = Design::from_columns(&["x"], &[vec![0.0, 1.0]], true).unwrap();
+/// let model = Binomial::new(&x, &[3.0, 7.0], &[10.0, 10.0]).unwrap();
+/// let r = fit(&model, &FitOptions::default()).unwrap();
+/// let logit = |p: f64| (p / (1.0 - p)).ln();
+/// assert!((r.params[0].estimate - logit(0.3)).abs() < 1e-7);
+/// assert!((r.params[1].estimate - (logit(0.7) - logit(0.3))).abs() < 1e-7);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Binomial {
+    name: &'static str,
+    names: Vec<String>,
+    x: Tensor<2>,
+    k: Tensor<1>,
+    /// `None` when every row has one trial (Bernoulli): saves a multiplication per row.
+    m: Option<Tensor<1>>,
+    log_choose: Option<Tensor<1>>,
+    log_choose_total: f64,
+    k_host: Vec<f64>,
+    m_host: Vec<f64>,
+    device: Device,
+}
+
+impl Binomial {
+    /// `successes[i]` out of `trials[i]` for row `i` of `design`, on the default backend.
+    ///
+    /// # Errors
+    /// [`MleError::Model`] naming the row when a count is negative, fractional or exceeds its
+    /// trials, or when the lengths disagree with the design.
+    pub fn new(design: &Design, successes: &[f64], trials: &[f64]) -> Result<Self> {
+        Self::on(design, successes, trials, &backend::default_device()?)
+    }
+
+    /// As [`Binomial::new`], on a chosen device.
+    ///
+    /// # Errors
+    /// As [`Binomial::new`].
+    pub fn on(design: &Design, successes: &[f64], trials: &[f64], device: &Device) -> Result<Self> {
+        Self::build("binomial", design, successes, trials, device)
+    }
+
+    pub(super) fn build(
+        name: &'static str,
+        design: &Design,
+        k: &[f64],
+        m: &[f64],
+        device: &Device,
+    ) -> Result<Self> {
+        check_counts(name, k, m)?;
+        if k.len() != design.n_rows() {
+            return Err(MleError::Model {
+                model: name.into(),
+                message: format!("{} responses for {} design rows", k.len(), design.n_rows()),
+            });
+        }
+        let bernoulli = m.iter().all(|&m| m == 1.0);
+        let log_choose: Vec<f64> = k.iter().zip(m).map(|(&k, &m)| ln_choose(m, k)).collect();
+        Ok(Self {
+            name,
+            names: design.names().to_vec(),
+            x: backend::matrix(
+                design.values().to_vec(),
+                design.n_rows(),
+                design.n_cols(),
+                device,
+            ),
+            k: backend::vector(k, device),
+            m: (!bernoulli).then(|| backend::vector(m, device)),
+            log_choose: (!bernoulli).then(|| backend::vector(&log_choose, device)),
+            log_choose_total: log_choose.iter().sum(),
+            k_host: k.to_vec(),
+            m_host: m.to_vec(),
+            device: device.clone(),
+        })
+    }
+
+    /// The linear predictor `η = Xβ` at `beta`, on the host.
+    pub fn linear_predictor(&self, beta: &[f64]) -> Vec<f64> {
+        backend::to_vec(backend::linear_predictor(
+            &self.x,
+            backend::vector(beta, &self.device),
+        ))
+    }
+
+    /// Fitted probabilities `σ(xᵢβ)` for new rows `x` (row-major, same columns as the design).
+    pub fn predict(&self, beta: &[f64], x: &Design) -> Vec<f64> {
+        let xt = backend::matrix(x.values().to_vec(), x.n_rows(), x.n_cols(), &self.device);
+        let eta = backend::linear_predictor(&xt, backend::vector(beta, &self.device));
+        backend::to_vec(sigmoid(eta))
+    }
+}
+
+impl Model for Binomial {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn params(&self) -> Vec<Param> {
+        Param::linear(&self.names)
+    }
+    fn n_obs(&self) -> usize {
+        self.k_host.len()
+    }
+    fn device(&self) -> &Device {
+        &self.device
+    }
+    fn loglike_obs(&self, theta: Tensor<1>) -> Tensor<1> {
+        let eta = backend::linear_predictor(&self.x, theta);
+        // k η − m ln(1 + e^η) = k η + m ln σ(−η)
+        let tail = log_sigmoid(eta.clone().neg());
+        let tail = match &self.m {
+            Some(m) => tail * m.clone(),
+            None => tail,
+        };
+        let ll = self.k.clone() * eta + tail;
+        match &self.log_choose {
+            Some(c) => ll + c.clone(),
+            None => ll,
+        }
+    }
+    /// `−Xᵀ diag(mᵢ μᵢ (1 − μᵢ)) X`.
+    fn hessian(&self, theta: &[f64]) -> Option<DMatrix<f64>> {
+        let [n, p] = self.x.dims();
+        let mu = sigmoid(backend::linear_predictor(
+            &self.x,
+            backend::vector(theta, &self.device),
+        ));
+        let w = mu.clone() * (mu.neg() + 1.0);
+        let w = match &self.m {
+            Some(m) => w * m.clone(),
+            None => w,
+        };
+        let xw = self.x.clone() * w.reshape([n, 1]);
+        let h = self.x.clone().transpose().matmul(xw);
+        Some(-DMatrix::from_row_slice(p, p, &backend::to_vec(h)))
+    }
+    fn null_model(&self) -> Option<NullModel> {
+        Some(NullModel {
+            log_likelihood: null_log_likelihood(&self.k_host, &self.m_host, self.log_choose_total),
+            n_params: 1,
+        })
+    }
+    fn separation(&self, theta: &[f64]) -> Option<Separation> {
+        let eta = self.linear_predictor(theta);
+        Separation::check(&eta, &self.k_host, &self.m_host, &self.names, theta)
+    }
+}
+
+/// One probability `p` for every trial: the coin-flip model, `p̂ = Σk / Σm`.
+///
+/// # Examples
+/// ```
+/// use mle::model::Proportion;
+/// use mle::{fit, FitOptions};
+/// let coin = Proportion::new(&[55.0], &[100.0]).unwrap(); // 55 heads in 100 flips
+/// let r = fit(&coin, &FitOptions::default()).unwrap();
+/// assert!((r.params[0].estimate - 0.55).abs() < 1e-9);
+/// // delta method on the logit scale gives exactly √(p̂(1 − p̂)/n)
+/// let se = (0.55f64 * 0.45 / 100.0).sqrt();
+/// assert!((r.params[0].std_error.unwrap() - se).abs() < 1e-9);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Proportion {
+    k: Tensor<1>,
+    m: Tensor<1>,
+    log_choose: Tensor<1>,
+    k_total: f64,
+    m_total: f64,
+    n: usize,
+    device: Device,
+}
+
+impl Proportion {
+    /// `successes[i]` out of `trials[i]`, on the default backend.
+    ///
+    /// # Errors
+    /// [`MleError::Model`] for invalid counts, and when every trial succeeded or every trial
+    /// failed: then `p̂` is 0 or 1, on the boundary, where no interior maximum exists.
+    pub fn new(successes: &[f64], trials: &[f64]) -> Result<Self> {
+        Self::on(successes, trials, &backend::default_device()?)
+    }
+
+    /// As [`Proportion::new`], on a chosen device.
+    ///
+    /// # Errors
+    /// As [`Proportion::new`].
+    pub fn on(successes: &[f64], trials: &[f64], device: &Device) -> Result<Self> {
+        check_counts("binomial", successes, trials)?;
+        let (k_total, m_total) = (successes.iter().sum::<f64>(), trials.iter().sum::<f64>());
+        if successes.is_empty() {
+            return Err(MleError::Model {
+                model: "binomial".into(),
+                message: "no observations".into(),
+            });
+        }
+        if k_total == 0.0 || k_total == m_total {
+            return Err(MleError::Model {
+                model: "binomial".into(),
+                message: format!(
+                    "{k_total} successes in {m_total} trials: p̂ = {} lies on the boundary of \
+                     (0, 1), where the likelihood has no interior maximum and no standard error",
+                    k_total / m_total
+                ),
+            });
+        }
+        let log_choose: Vec<f64> = successes
+            .iter()
+            .zip(trials)
+            .map(|(&k, &m)| ln_choose(m, k))
+            .collect();
+        Ok(Self {
+            k: backend::vector(successes, device),
+            m: backend::vector(trials, device),
+            log_choose: backend::vector(&log_choose, device),
+            k_total,
+            m_total,
+            n: successes.len(),
+            device: device.clone(),
+        })
+    }
+
+    /// Total trials `Σm` (the `n` of `√(p̂(1 − p̂)/n)`).
+    pub fn trials(&self) -> f64 {
+        self.m_total
+    }
+}
+
+impl Model for Proportion {
+    fn name(&self) -> &str {
+        "binomial"
+    }
+    fn params(&self) -> Vec<Param> {
+        vec![Param::probability("p", 0.5)]
+    }
+    fn n_obs(&self) -> usize {
+        self.n
+    }
+    fn device(&self) -> &Device {
+        &self.device
+    }
+    fn loglike_obs(&self, theta: Tensor<1>) -> Tensor<1> {
+        let p = theta.narrow(0, 0, 1);
+        let q = p.clone().neg() + 1.0;
+        let failures = self.m.clone() - self.k.clone();
+        self.k.clone() * p.log() + failures * q.log() + self.log_choose.clone()
+    }
+    /// `−K/p² − (M − K)/(1 − p)²`.
+    fn hessian(&self, theta: &[f64]) -> Option<DMatrix<f64>> {
+        let p = theta[0];
+        let h = -self.k_total / (p * p) - (self.m_total - self.k_total) / ((1.0 - p) * (1.0 - p));
+        Some(DMatrix::from_element(1, 1, h))
+    }
+}

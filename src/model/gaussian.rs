@@ -1,0 +1,152 @@
+//! Gaussian linear regression: `yᵢ = xᵢβ + εᵢ`, `εᵢ ~ N(0, σ²)`,
+//! `ℓ(β, σ) = −(n/2) ln(2πσ²) − RSS(β) / (2σ²)`.
+//!
+//! Its maximum is the least-squares `β̂` with `σ̂² = RSS / n` (not the unbiased `RSS / (n − p)`):
+//! see [`crate::closed_form::compare_ols_mle`].
+
+use nalgebra::DMatrix;
+
+use super::{Model, Param};
+use crate::backend::{self, Device, Tensor};
+use crate::data::Design;
+use crate::error::{MleError, Result};
+
+/// `ln √(2π)`.
+const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
+
+/// Linear regression with normal errors; parameters `β` (free) and `σ` (positive).
+///
+/// # Examples
+/// ```
+/// use mle::data::Design;
+/// use mle::model::Gaussian;
+/// use mle::{fit, FitOptions};
+/// let x = Design::from_columns(&["x"], &[vec![0.0, 1.0, 2.0, 3.0]], true).unwrap();
+/// let model = Gaussian::new(&x, &[1.0, 2.9, 5.1, 7.0]).unwrap();
+/// let r = fit(&model, &FitOptions::default()).unwrap();
+/// // least squares by hand: slope = Sxy/Sxx = 6.7/5 = 1.34, intercept = 4 − 1.34·1.5 = 1.99
+/// assert!((r.params[1].estimate - 1.34).abs() < 1e-7);
+/// assert!((r.params[0].estimate - 1.99).abs() < 1e-7);
+/// assert_eq!(r.params[2].name, "sigma");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Gaussian {
+    names: Vec<String>,
+    x: Tensor<2>,
+    y: Tensor<1>,
+    xtx: DMatrix<f64>,
+    sigma_start: f64,
+    n: usize,
+    device: Device,
+}
+
+impl Gaussian {
+    /// Response `y` for the rows of `design`, on the default backend.
+    ///
+    /// # Errors
+    /// [`MleError::Model`] when the lengths disagree, a response is not finite, or the response
+    /// is constant (then `σ̂ = 0` and the likelihood is unbounded).
+    pub fn new(design: &Design, y: &[f64]) -> Result<Self> {
+        Self::on(design, y, &backend::default_device()?)
+    }
+
+    /// As [`Gaussian::new`], on a chosen device.
+    ///
+    /// # Errors
+    /// As [`Gaussian::new`].
+    pub fn on(design: &Design, y: &[f64], device: &Device) -> Result<Self> {
+        let error = |message: String| MleError::Model {
+            model: "gaussian".into(),
+            message,
+        };
+        if y.len() != design.n_rows() {
+            return Err(error(format!(
+                "{} responses for {} rows",
+                y.len(),
+                design.n_rows()
+            )));
+        }
+        if let Some(i) = y.iter().position(|v| !v.is_finite()) {
+            return Err(error(format!(
+                "row {}: response {} is not finite",
+                i + 1,
+                y[i]
+            )));
+        }
+        if y.iter().all(|v| *v == y[0]) {
+            return Err(error(format!(
+                "the response is {} in every row: σ̂ = 0 and the likelihood is unbounded",
+                y[0]
+            )));
+        }
+        let (n, p) = (design.n_rows(), design.n_cols());
+        let x = backend::matrix(design.values().to_vec(), n, p, device);
+        let xtx = backend::to_vec(x.clone().transpose().matmul(x.clone()));
+        let mean_sq = y.iter().map(|v| v * v).sum::<f64>() / n as f64;
+        Ok(Self {
+            names: design.names().to_vec(),
+            x,
+            y: backend::vector(y, device),
+            xtx: DMatrix::from_row_slice(p, p, &xtx),
+            // the MLE of σ when β = 0, the starting β
+            sigma_start: mean_sq.sqrt(),
+            n,
+            device: device.clone(),
+        })
+    }
+
+    /// Fitted means `xβ` for the rows of `x`.
+    pub fn predict(&self, beta: &[f64], x: &Design) -> Vec<f64> {
+        let xt = backend::matrix(x.values().to_vec(), x.n_rows(), x.n_cols(), &self.device);
+        backend::to_vec(backend::linear_predictor(
+            &xt,
+            backend::vector(beta, &self.device),
+        ))
+    }
+}
+
+impl Model for Gaussian {
+    fn name(&self) -> &str {
+        "gaussian"
+    }
+    fn params(&self) -> Vec<Param> {
+        let mut params = Param::linear(&self.names);
+        params.push(Param::positive("sigma", self.sigma_start));
+        params
+    }
+    fn n_obs(&self) -> usize {
+        self.n
+    }
+    fn device(&self) -> &Device {
+        &self.device
+    }
+    fn loglike_obs(&self, theta: Tensor<1>) -> Tensor<1> {
+        let p = self.names.len();
+        let beta = theta.clone().narrow(0, 0, p);
+        let sigma = theta.narrow(0, p, 1);
+        let r = self.y.clone() - backend::linear_predictor(&self.x, beta);
+        let z = r / sigma.clone();
+        (z.square() * -0.5) - sigma.log() - LN_SQRT_2PI
+    }
+    /// `∂²ℓ/∂β∂βᵀ = −XᵀX/σ²`, `∂²ℓ/∂β∂σ = −2Xᵀr/σ³`, `∂²ℓ/∂σ² = n/σ² − 3 RSS/σ⁴`.
+    fn hessian(&self, theta: &[f64]) -> Option<DMatrix<f64>> {
+        let p = self.names.len();
+        let sigma = theta[p];
+        let beta = backend::vector(&theta[..p], &self.device);
+        let r = self.y.clone() - backend::linear_predictor(&self.x, beta);
+        let rss = backend::scalar(r.clone().square().sum());
+        let n = self.n;
+        let xtr = backend::to_vec(self.x.clone().transpose().matmul(r.reshape([n, 1])));
+        let s2 = sigma * sigma;
+        let mut h = DMatrix::zeros(p + 1, p + 1);
+        h.view_mut((0, 0), (p, p))
+            .copy_from(&(&self.xtx * (-1.0 / s2)));
+        for j in 0..p {
+            let v = -2.0 * xtr[j] / (s2 * sigma);
+            h[(j, p)] = v;
+            h[(p, j)] = v;
+        }
+        h[(p, p)] = n as f64 / s2 - 3.0 * rss / (s2 * s2);
+        Some(h)
+    }
+}

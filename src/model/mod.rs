@@ -1,0 +1,170 @@
+//! Models are log-likelihood expressions.
+//!
+//! A model declares its named parameters (with starting values and constraints) and its
+//! log-likelihood `ℓ(θ)` as a burn tensor expression of the parameter vector `θ` (on the natural
+//! scale). Exact gradients come from reverse-mode autodiff; nothing else is required. A model may
+//! also supply its exact Hessian (cheap for the built-in generalized linear models), a closed-form
+//! null log-likelihood for the likelihood-ratio test, and a check that its maximum exists.
+//!
+//! # Writing a model
+//! ```
+//! use mle::model::{Model, Param};
+//! use mle::backend::{default_device, vector, Device, Tensor};
+//! use mle::{fit, FitOptions};
+//!
+//! /// Exponential lifetimes: ℓ(λ) = n ln λ − λ Σ tᵢ, maximized at λ̂ = n / Σ tᵢ.
+//! struct Exponential { t: Tensor<1>, n: usize, device: Device }
+//!
+//! impl Model for Exponential {
+//!     fn name(&self) -> &str { "exponential" }
+//!     fn params(&self) -> Vec<Param> { vec![Param::positive("rate", 1.0)] }
+//!     fn n_obs(&self) -> usize { self.n }
+//!     fn device(&self) -> &Device { &self.device }
+//!     fn loglike_obs(&self, theta: Tensor<1>) -> Tensor<1> {
+//!         let rate = theta.narrow(0, 0, 1);
+//!         rate.clone().log() - self.t.clone() * rate
+//!     }
+//! }
+//!
+//! let device = default_device().unwrap();
+//! let times = [0.5, 1.5, 2.0, 4.0];
+//! let model = Exponential { t: vector(&times, &device), n: 4, device };
+//! let result = fit(&model, &FitOptions::default()).unwrap();
+//! let rate = &result.params[0];
+//! assert!((rate.estimate - 4.0 / 8.0).abs() < 1e-8); // closed form n / Σt
+//! assert!(result.convergence.converged);
+//! ```
+
+mod binomial;
+mod constraint;
+mod gaussian;
+mod logistic;
+mod separation;
+
+pub use binomial::{Binomial, Proportion};
+pub use constraint::{Constraint, to_natural_tensor};
+pub use gaussian::Gaussian;
+pub use logistic::Logistic;
+pub use separation::{Separation, SeparationKind};
+
+use nalgebra::DMatrix;
+
+use crate::backend::{Device, Tensor};
+
+/// What a parameter is, which decides whether an L2 penalty applies to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The intercept of a linear predictor: never penalized.
+    Intercept,
+    /// A slope of a linear predictor: penalized by an L2 penalty.
+    Coefficient,
+    /// Anything else (a scale σ, a probability p): never penalized.
+    Auxiliary,
+}
+
+/// A named parameter with its starting value (on the natural scale) and its constraint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Name shown in results.
+    pub name: String,
+    /// Starting value on the natural scale.
+    pub start: f64,
+    /// The range the parameter lives in.
+    pub constraint: Constraint,
+    /// Intercept, coefficient or auxiliary.
+    pub role: Role,
+}
+
+impl Param {
+    /// An unconstrained coefficient.
+    pub fn free(name: impl Into<String>, start: f64) -> Self {
+        Self::new(name, start, Constraint::Free, Role::Coefficient)
+    }
+    /// A positive auxiliary parameter (optimized as its logarithm).
+    pub fn positive(name: impl Into<String>, start: f64) -> Self {
+        Self::new(name, start, Constraint::Positive, Role::Auxiliary)
+    }
+    /// A probability (optimized as its logit).
+    pub fn probability(name: impl Into<String>, start: f64) -> Self {
+        Self::new(name, start, Constraint::UnitInterval, Role::Auxiliary)
+    }
+    /// Any combination.
+    pub fn new(name: impl Into<String>, start: f64, constraint: Constraint, role: Role) -> Self {
+        Self {
+            name: name.into(),
+            start,
+            constraint,
+            role,
+        }
+    }
+    /// The coefficients of a linear predictor over `names`, starting at 0; a column called
+    /// [`crate::data::INTERCEPT`] gets the intercept role.
+    pub fn linear(names: &[String]) -> Vec<Self> {
+        names
+            .iter()
+            .map(|n| {
+                let role = if n == crate::data::INTERCEPT {
+                    Role::Intercept
+                } else {
+                    Role::Coefficient
+                };
+                Self::new(n.clone(), 0.0, Constraint::Free, role)
+            })
+            .collect()
+    }
+}
+
+/// The intercept-only model a likelihood-ratio test compares against.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NullModel {
+    /// Its maximized log-likelihood.
+    pub log_likelihood: f64,
+    /// Its number of parameters.
+    pub n_params: usize,
+}
+
+/// A statistical model declared by its log-likelihood.
+///
+/// Only [`name`](Model::name), [`params`](Model::params), [`n_obs`](Model::n_obs),
+/// [`device`](Model::device) and [`loglike_obs`](Model::loglike_obs) are required.
+pub trait Model {
+    /// Short name ("logistic").
+    fn name(&self) -> &str;
+
+    /// The parameters, in the order of `θ`.
+    fn params(&self) -> Vec<Param>;
+
+    /// Number of observations (for BIC and the report).
+    fn n_obs(&self) -> usize;
+
+    /// The plain (value-only) device the model's data live on.
+    fn device(&self) -> &Device;
+
+    /// Per-observation log-likelihood contributions `ℓᵢ(θ)`, a tensor of length `n`; `θ` is on
+    /// the natural scale. It may be called with an autodiff `θ`, so write it with tensor
+    /// operations only (no reads back to the host).
+    fn loglike_obs(&self, theta: Tensor<1>) -> Tensor<1>;
+
+    /// The log-likelihood `ℓ(θ) = Σᵢ ℓᵢ(θ)`, a one-element tensor.
+    fn loglike(&self, theta: Tensor<1>) -> Tensor<1> {
+        self.loglike_obs(theta).sum()
+    }
+
+    /// The exact Hessian `∂²ℓ/∂θ∂θᵀ` on the natural scale, if the model knows it. `None` (the
+    /// default) makes the optimizer difference the exact autodiff gradient instead, and the
+    /// result says so.
+    fn hessian(&self, _theta: &[f64]) -> Option<DMatrix<f64>> {
+        None
+    }
+
+    /// The intercept-only model, for the likelihood-ratio test and McFadden's pseudo-R².
+    fn null_model(&self) -> Option<NullModel> {
+        None
+    }
+
+    /// Whether the data are separated at the estimate `θ` (the maximum does not exist).
+    fn separation(&self, _theta: &[f64]) -> Option<Separation> {
+        None
+    }
+}

@@ -1,0 +1,135 @@
+//! Separation in binary and binomial data: when a linear predictor can sort every all-success row
+//! from every all-failure row, the log-likelihood keeps rising as the coefficients grow, and the
+//! maximum likelihood estimate does not exist.
+//!
+//! The check works on the linear predictor `η = Xβ` at the optimizer's last iterate. Write
+//! `sᵢ = +1` for a row whose trials all succeeded, `sᵢ = -1` for one whose trials all failed and
+//! `sᵢ = 0` for a mixed row.
+//! - **Complete separation (a proof).** If there is no mixed row and `sᵢ ηᵢ > 0` for every row,
+//!   then `β` itself separates the data: along the ray `tβ`, `t → ∞`, every term of
+//!   `ℓ = Σ [kᵢ ηᵢ − mᵢ ln(1 + e^{ηᵢ})]` rises towards 0, so `ℓ` has no maximum.
+//! - **Quasi-complete separation (a diagnosis).** Some rows are fitted at probability 0 or 1
+//!   (`sᵢ ηᵢ > 30`, within `e^{-30} ≈ 1e-13` of their observed value) and no row is confidently
+//!   wrong. The fit reports it when the information matrix is also (nearly) singular or the
+//!   optimizer did not converge: estimates that run off to infinity along one direction.
+
+/// How the data are separated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeparationKind {
+    /// The estimate's linear predictor classifies every row perfectly: proven.
+    Complete,
+    /// Some rows are fitted with probability 0 or 1: diagnosed.
+    QuasiComplete,
+}
+
+/// A separation found at an estimate.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Separation {
+    /// Complete (proven) or quasi-complete (diagnosed).
+    pub kind: SeparationKind,
+    /// Number of rows fitted with probability 0 or 1 (all rows for complete separation).
+    pub n_separated: usize,
+    /// Up to ten of those rows, 1-based.
+    pub example_rows: Vec<usize>,
+    /// The direction `β / ‖β‖` along which the log-likelihood keeps rising, by parameter name.
+    pub direction: Vec<(String, f64)>,
+}
+
+impl Separation {
+    /// Threshold on `sᵢ ηᵢ` beyond which a row counts as fitted at probability 0 or 1.
+    pub const BOUNDARY_ETA: f64 = 30.0;
+
+    /// Checks `η` for separation. `successes` and `trials` are per row (trials 1 for binary data).
+    pub fn check(
+        eta: &[f64],
+        successes: &[f64],
+        trials: &[f64],
+        names: &[String],
+        beta: &[f64],
+    ) -> Option<Self> {
+        let sign = |i: usize| {
+            if successes[i] == trials[i] {
+                1.0
+            } else if successes[i] == 0.0 {
+                -1.0
+            } else {
+                0.0
+            }
+        };
+        let n = eta.len();
+        let any_mixed = (0..n).any(|i| sign(i) == 0.0);
+        let complete = !any_mixed && (0..n).all(|i| sign(i) * eta[i] > 0.0);
+        let boundary: Vec<usize> = (0..n)
+            .filter(|&i| sign(i) * eta[i] > Self::BOUNDARY_ETA)
+            .collect();
+        let wrong = (0..n).any(|i| sign(i) * eta[i] < -Self::BOUNDARY_ETA);
+        let kind = if complete {
+            SeparationKind::Complete
+        } else if !boundary.is_empty() && !wrong {
+            SeparationKind::QuasiComplete
+        } else {
+            return None;
+        };
+        let rows: Vec<usize> = if complete { (0..n).collect() } else { boundary };
+        let norm = beta.iter().map(|b| b * b).sum::<f64>().sqrt();
+        Some(Self {
+            kind,
+            n_separated: rows.len(),
+            example_rows: rows.iter().take(10).map(|i| i + 1).collect(),
+            direction: names
+                .iter()
+                .cloned()
+                .zip(beta.iter().map(|b| b / norm))
+                .collect(),
+        })
+    }
+
+    /// A sentence for users.
+    pub fn explain(&self) -> String {
+        let direction = self
+            .direction
+            .iter()
+            .map(|(n, d)| format!("{d:+.4}·{n}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        match self.kind {
+            SeparationKind::Complete => format!(
+                "perfect separation: the linear predictor classifies all {} rows without error, \
+                 so the log-likelihood rises towards 0 as the coefficients grow along \
+                 ({direction}); the maximum likelihood estimate does not exist. Remove the \
+                 separating covariates, add an L2 penalty, or use a bias-reduced (Firth) fit",
+                self.n_separated
+            ),
+            SeparationKind::QuasiComplete => format!(
+                "quasi-complete separation: {} rows (e.g. rows {:?}) are fitted with probability \
+                 0 or 1 and the estimates diverge along ({direction}); the maximum likelihood \
+                 estimate does not exist. Remove the separating covariates or add an L2 penalty",
+                self.n_separated, self.example_rows
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complete_separation_is_proven() {
+        // y = 1 exactly where x > 0; η = 5x separates them.
+        let x = [-2.0, -1.0, 1.0, 2.0];
+        let y = [0.0, 0.0, 1.0, 1.0];
+        let eta: Vec<f64> = x.iter().map(|v| 5.0 * v).collect();
+        let s = Separation::check(&eta, &y, &[1.0; 4], &["x".into()], &[5.0]).unwrap();
+        assert_eq!(s.kind, SeparationKind::Complete);
+        assert_eq!(s.n_separated, 4);
+    }
+
+    #[test]
+    fn overlapping_data_are_not_separated() {
+        let eta = [-1.0, 0.5, -0.2, 2.0];
+        let y = [0.0, 0.0, 1.0, 1.0];
+        assert!(Separation::check(&eta, &y, &[1.0; 4], &["x".into()], &[1.0]).is_none());
+    }
+}

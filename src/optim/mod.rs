@@ -1,0 +1,148 @@
+//! One generic maximizer for every [`crate::model::Model`]: argmin's L-BFGS and steepest
+//! descent, and this crate's damped Newton, all driven through argmin's executor on the exact
+//! autodiff gradient, and stopped by the same rules.
+
+mod convergence;
+mod monitor;
+mod newton;
+mod objective;
+mod options;
+
+pub use convergence::{Convergence, Observer, Progress, StopReason};
+pub use monitor::relative_gradient;
+pub use newton::Newton;
+pub use objective::{Counts, HESSIAN_STEP, Objective};
+pub use options::{DEFAULT_FTOL, DEFAULT_GTOL, DEFAULT_LEVEL, DEFAULT_XTOL, FitOptions, Optimizer};
+
+use argmin::core::{Executor, Solver, State, TerminationReason};
+use argmin::solver::gradientdescent::SteepestDescent;
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::quasinewton::LBFGS;
+use nalgebra::DVector;
+
+use crate::error::{MleError, Result};
+use crate::model::Model;
+use monitor::{Monitored, PRECISION_FACTOR, Tracker};
+use newton::NewtonState;
+
+/// L-BFGS memory: the number of past steps kept.
+const LBFGS_MEMORY: usize = 10;
+
+/// Where the maximizer stopped.
+#[derive(Debug, Clone)]
+pub struct Optimum {
+    /// The parameters, unconstrained scale.
+    pub u: Vec<f64>,
+    /// The objective there.
+    pub value: f64,
+    /// Its gradient there.
+    pub gradient: Vec<f64>,
+    /// Why the run stopped.
+    pub reason: StopReason,
+    /// Iterations taken.
+    pub iterations: u64,
+}
+
+/// Maximizes `objective` from `u0` (unconstrained scale).
+///
+/// # Errors
+/// [`MleError::Optimizer`] when argmin fails for a reason other than a non-finite value (which
+/// is reported as [`StopReason::NonFinite`], not as an error).
+pub fn maximize<M: Model + ?Sized>(
+    objective: &Objective<'_, M>,
+    u0: Vec<f64>,
+    options: &FitOptions,
+    observer: &mut dyn Observer,
+) -> Result<Optimum> {
+    let mut tracker = Tracker {
+        reason: None,
+        last: None,
+        gtol: options.gtol,
+        ftol: options.ftol,
+        xtol: options.xtol,
+        observer,
+        best: f64::NEG_INFINITY,
+        stalled_for: 0,
+    };
+    let max_iter = options.get_max_iter();
+    let start = DVector::from_vec(u0.clone());
+    let outcome = match options.optimizer {
+        Optimizer::Lbfgs => {
+            let solver = LBFGS::new(MoreThuenteLineSearch::new(), LBFGS_MEMORY);
+            run(objective, solver, start, max_iter, &mut tracker)
+        }
+        Optimizer::Newton => run(objective, Newton, start, max_iter, &mut tracker),
+        Optimizer::Gradient => {
+            let solver = SteepestDescent::new(MoreThuenteLineSearch::new());
+            run(objective, solver, start, max_iter, &mut tracker)
+        }
+    };
+    let (u, iterations, argmin_reason) = match outcome {
+        Ok(done) => done,
+        Err(e) if e.to_string().contains(objective::NON_FINITE) => {
+            let u = tracker.last.as_ref().map_or(u0, |(u, _)| u.clone());
+            let (value, gradient) = objective.value_and_gradient(&u);
+            return Ok(Optimum {
+                u,
+                value,
+                gradient,
+                reason: StopReason::NonFinite,
+                iterations: 0,
+            });
+        }
+        Err(e) => return Err(MleError::Optimizer(e.to_string())),
+    };
+    let (value, gradient) = objective.value_and_gradient(&u);
+    let reason = match argmin_reason {
+        Some(TerminationReason::SolverConverged) => {
+            tracker.reason.unwrap_or(StopReason::GradientTolerance)
+        }
+        Some(TerminationReason::MaxItersReached) => StopReason::MaxIterations,
+        _ if tracker.reason == Some(StopReason::LineSearchFailed) => StopReason::LineSearchFailed,
+        _ if !value.is_finite() || gradient.iter().any(|g| !g.is_finite()) => StopReason::NonFinite,
+        // the line search could not go on
+        _ if relative_gradient(&u, &gradient, value) <= PRECISION_FACTOR * options.gtol => {
+            StopReason::PrecisionLimit
+        }
+        _ => StopReason::LineSearchFailed,
+    };
+    Ok(Optimum {
+        u,
+        value,
+        gradient,
+        reason,
+        iterations,
+    })
+}
+
+type RunOutcome =
+    std::result::Result<(Vec<f64>, u64, Option<TerminationReason>), argmin::core::Error>;
+
+fn run<'a, M: Model + ?Sized, S>(
+    objective: &'a Objective<'a, M>,
+    solver: S,
+    start: DVector<f64>,
+    max_iter: u64,
+    tracker: &mut Tracker<'_>,
+) -> RunOutcome
+where
+    S: Solver<&'a Objective<'a, M>, NewtonState>,
+{
+    let monitored = Monitored {
+        inner: solver,
+        tracker,
+    };
+    let result = Executor::new(objective, monitored)
+        .configure(|s| s.param(start).max_iters(max_iter))
+        .ctrlc(false)
+        .timer(false)
+        .run()?;
+    let mut state = result.state;
+    let iterations = state.get_iter();
+    let reason = state.get_termination_reason().cloned();
+    let u = state
+        .take_best_param()
+        .or_else(|| state.take_param())
+        .ok_or_else(|| argmin::core::Error::msg("the optimizer returned no parameters"))?;
+    Ok((u.as_slice().to_vec(), iterations, reason))
+}

@@ -1,0 +1,123 @@
+//! Newton's method as an argmin solver: the step solves `H d = −g` by Cholesky, with a Levenberg
+//! shift `H + μI` where the Hessian of the cost is not positive definite, and an Armijo
+//! backtracking line search on the cost.
+
+use argmin::core::{
+    CostFunction, Error, Gradient, Hessian, IterState, KV, Problem, Solver, State,
+    TerminationReason,
+};
+use nalgebra::{DMatrix, DVector};
+
+type Vector = DVector<f64>;
+/// The argmin state used by every solver here.
+pub type NewtonState = IterState<Vector, Vector, (), (), (), f64>;
+
+/// Sufficient-decrease constant of the Armijo condition.
+const ARMIJO_C: f64 = 1e-4;
+/// Step halvings before the line search gives up.
+const MAX_HALVINGS: usize = 60;
+
+/// Damped Newton's method.
+#[derive(Debug, Clone, Default)]
+pub struct Newton;
+
+/// Solves `H d = −g`, shifting `H` by `μI` until its Cholesky factorization exists.
+fn newton_step(h: &DMatrix<f64>, g: &Vector) -> Option<Vector> {
+    let scale = h.diagonal().amax().max(1e-300);
+    let mut mu = 0.0;
+    for _ in 0..40 {
+        let shifted = h + DMatrix::identity(h.nrows(), h.ncols()) * mu;
+        if let Some(chol) = shifted.cholesky() {
+            let d = chol.solve(&(-g));
+            if d.iter().all(|v| v.is_finite()) {
+                return Some(d);
+            }
+        }
+        mu = if mu == 0.0 { 1e-10 * scale } else { mu * 10.0 };
+    }
+    None
+}
+
+impl<O> Solver<O, NewtonState> for Newton
+where
+    O: CostFunction<Param = Vector, Output = f64>
+        + Gradient<Param = Vector, Gradient = Vector>
+        + Hessian<Param = Vector, Hessian = DMatrix<f64>>,
+{
+    fn name(&self) -> &str {
+        "Newton"
+    }
+
+    fn init(
+        &mut self,
+        problem: &mut Problem<O>,
+        mut state: NewtonState,
+    ) -> Result<(NewtonState, Option<KV>), Error> {
+        let x = state
+            .take_param()
+            .ok_or_else(|| Error::msg("Newton needs a starting point"))?;
+        let cost = problem.cost(&x)?;
+        let grad = problem.gradient(&x)?;
+        Ok((state.param(x).cost(cost).gradient(grad), None))
+    }
+
+    fn next_iter(
+        &mut self,
+        problem: &mut Problem<O>,
+        mut state: NewtonState,
+    ) -> Result<(NewtonState, Option<KV>), Error> {
+        let x = state
+            .take_param()
+            .ok_or_else(|| Error::msg("no parameter"))?;
+        let g = state
+            .take_gradient()
+            .ok_or_else(|| Error::msg("no gradient"))?;
+        let cost = state.get_cost();
+        let h = problem.hessian(&x)?;
+        let Some(mut d) = newton_step(&h, &g) else {
+            return Ok((
+                state
+                    .param(x)
+                    .gradient(g)
+                    .terminate_with(TerminationReason::SolverExit("no descent direction".into())),
+                None,
+            ));
+        };
+        let mut slope = g.dot(&d);
+        if slope >= 0.0 {
+            // never happens with a positive definite system; fall back to steepest descent
+            d = -&g;
+            slope = -g.dot(&g);
+        }
+        let mut t = 1.0;
+        for _ in 0..MAX_HALVINGS {
+            let trial = &x + &d * t;
+            let c = problem.cost(&trial)?;
+            if c <= cost + ARMIJO_C * t * slope {
+                let grad = problem.gradient(&trial)?;
+                return Ok((state.param(trial).cost(c).gradient(grad), None));
+            }
+            t *= 0.5;
+        }
+        Ok((
+            state
+                .param(x)
+                .gradient(g)
+                .terminate_with(TerminationReason::SolverExit("line search failed".into())),
+            None,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shifts_an_indefinite_hessian() {
+        let h = DMatrix::from_row_slice(2, 2, &[1.0, 0.0, 0.0, -1.0]);
+        let g = DVector::from_vec(vec![1.0, 1.0]);
+        let d = newton_step(&h, &g).unwrap();
+        assert!(g.dot(&d) < 0.0, "a descent direction");
+    }
+}

@@ -1,0 +1,259 @@
+//! The bridge between a [`Model`] and argmin: the objective `f(u) = ℓ(t(u)) − (λ/2) Σ slopes²` on
+//! the unconstrained scale `u`, offered to argmin as the cost `−f` with its gradient and Hessian.
+//!
+//! Values alone run on the model's plain device; values with gradients on its autodiff device
+//! (and every autodiff forward pass is followed by `backward`, so no graph is left alive). The
+//! last evaluation is cached, because line searches ask for the cost and then the gradient at the
+//! same point.
+
+use std::cell::{Cell, RefCell};
+
+use argmin::core::{CostFunction, Error as ArgminError, Gradient, Hessian};
+use nalgebra::{DMatrix, DVector};
+
+use crate::backend::{self, Tensor};
+use crate::inference::HessianMethod;
+use crate::model::{Constraint, Model, Role, to_natural_tensor};
+
+/// Relative step of the central differences of the autodiff gradient:
+/// `hⱼ = HESSIAN_STEP · max(|uⱼ|, 1)`, about ε^{1/3} (truncation and rounding errors balanced).
+pub const HESSIAN_STEP: f64 = 6e-6;
+
+#[derive(Default)]
+struct Cache {
+    u: Vec<f64>,
+    value: f64,
+    gradient: Option<Vec<f64>>,
+}
+
+/// Evaluation counters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    /// Value-only evaluations.
+    pub values: u64,
+    /// Value-and-gradient evaluations.
+    pub gradients: u64,
+    /// Hessian evaluations.
+    pub hessians: u64,
+}
+
+/// `f(u)` for a model, with caching and counters.
+pub struct Objective<'a, M: Model + ?Sized> {
+    model: &'a M,
+    constraints: Vec<Constraint>,
+    penalty: Option<(f64, Tensor<1>, Vec<bool>)>,
+    eager_gradient: bool,
+    cache: RefCell<Cache>,
+    counts: Cell<Counts>,
+    hessian_method: Cell<Option<HessianMethod>>,
+}
+
+impl<'a, M: Model + ?Sized> Objective<'a, M> {
+    /// The objective of `model`, with an optional L2 penalty `λ` on its coefficients.
+    /// With `eager_gradient`, every cost evaluation also computes the gradient (what the
+    /// Moré–Thuente line search needs anyway).
+    pub fn new(model: &'a M, l2: Option<f64>, eager_gradient: bool) -> Self {
+        let params = model.params();
+        let penalty = l2.filter(|l| *l > 0.0).map(|lambda| {
+            let mask: Vec<bool> = params.iter().map(|p| p.role == Role::Coefficient).collect();
+            let m: Vec<f64> = mask.iter().map(|b| f64::from(u8::from(*b))).collect();
+            (lambda, backend::vector(&m, model.device()), mask)
+        });
+        Self {
+            model,
+            constraints: params.iter().map(|p| p.constraint).collect(),
+            penalty,
+            eager_gradient,
+            cache: RefCell::default(),
+            counts: Cell::default(),
+            hessian_method: Cell::new(None),
+        }
+    }
+
+    /// The constraints of the parameters, in order.
+    pub fn constraints(&self) -> &[Constraint] {
+        &self.constraints
+    }
+
+    /// `f` as a tensor expression of `u`.
+    fn expression(&self, u: Tensor<1>) -> Tensor<1> {
+        let theta = to_natural_tensor(&self.constraints, u);
+        let ll = self.model.loglike(theta.clone());
+        match &self.penalty {
+            Some((lambda, mask, _)) => ll - (theta.square() * mask.clone()).sum() * (lambda / 2.0),
+            None => ll,
+        }
+    }
+
+    fn cached(&self, u: &[f64], need_gradient: bool) -> Option<(f64, Option<Vec<f64>>)> {
+        let c = self.cache.borrow();
+        (c.u == u && (!need_gradient || c.gradient.is_some()))
+            .then(|| (c.value, c.gradient.clone()))
+    }
+
+    fn bump(&self, f: impl FnOnce(&mut Counts)) {
+        let mut c = self.counts.get();
+        f(&mut c);
+        self.counts.set(c);
+    }
+
+    /// `f(u)`.
+    pub fn value(&self, u: &[f64]) -> f64 {
+        if let Some((v, _)) = self.cached(u, false) {
+            return v;
+        }
+        if self.eager_gradient {
+            return self.value_and_gradient(u).0;
+        }
+        self.bump(|c| c.values += 1);
+        let v = backend::value(&|t| self.expression(t), u, self.model.device());
+        *self.cache.borrow_mut() = Cache {
+            u: u.to_vec(),
+            value: v,
+            gradient: None,
+        };
+        v
+    }
+
+    /// `f(u)` and `∇f(u)`, exact, by reverse-mode autodiff.
+    pub fn value_and_gradient(&self, u: &[f64]) -> (f64, Vec<f64>) {
+        if let Some((v, Some(g))) = self.cached(u, true) {
+            return (v, g);
+        }
+        self.bump(|c| c.gradients += 1);
+        let (v, g) = backend::value_and_gradient(&|t| self.expression(t), u, self.model.device());
+        *self.cache.borrow_mut() = Cache {
+            u: u.to_vec(),
+            value: v,
+            gradient: Some(g.clone()),
+        };
+        (v, g)
+    }
+
+    /// `∇²f(u)`: from the model's exact Hessian through the chain rule of the constraints when the
+    /// model has one, else from central differences of the exact gradient (symmetrized).
+    pub fn hessian(&self, u: &[f64]) -> DMatrix<f64> {
+        self.bump(|c| c.hessians += 1);
+        let theta: Vec<f64> = self
+            .constraints
+            .iter()
+            .zip(u)
+            .map(|(c, u)| c.to_natural(*u))
+            .collect();
+        if let Some(h_theta) = self.model.hessian(&theta) {
+            self.hessian_method.set(Some(HessianMethod::Analytic));
+            return self.chain_rule(u, h_theta);
+        }
+        self.hessian_method
+            .set(Some(HessianMethod::GradientDifferences));
+        let p = u.len();
+        let mut h = DMatrix::zeros(p, p);
+        let mut x = u.to_vec();
+        for j in 0..p {
+            let step = HESSIAN_STEP * u[j].abs().max(1.0);
+            x[j] = u[j] + step;
+            let (_, gp) = self.value_and_gradient(&x);
+            x[j] = u[j] - step;
+            let (_, gm) = self.value_and_gradient(&x);
+            x[j] = u[j];
+            for i in 0..p {
+                h[(i, j)] = (gp[i] - gm[i]) / (2.0 * step);
+            }
+        }
+        (&h + h.transpose()) * 0.5
+    }
+
+    /// `H_u = J H_θ J + diag(∂f/∂θ ⊙ t''(u))` with `J = diag(t'(u))`, plus the penalty.
+    fn chain_rule(&self, u: &[f64], mut h: DMatrix<f64>) -> DMatrix<f64> {
+        let d: Vec<f64> = self
+            .constraints
+            .iter()
+            .zip(u)
+            .map(|(c, u)| c.derivative(*u))
+            .collect();
+        let p = u.len();
+        for i in 0..p {
+            for j in 0..p {
+                h[(i, j)] *= d[i] * d[j];
+            }
+        }
+        if self.constraints.iter().any(|c| *c != Constraint::Free) {
+            let (_, g_u) = self.value_and_gradient(u);
+            for (j, c) in self.constraints.iter().enumerate() {
+                if *c != Constraint::Free {
+                    // ∂f/∂θⱼ = (∂f/∂uⱼ) / t'(uⱼ); the penalty never touches constrained parameters
+                    h[(j, j)] += g_u[j] / d[j] * c.second_derivative(u[j]);
+                }
+            }
+        }
+        if let Some((lambda, _, mask)) = &self.penalty {
+            for (j, m) in mask.iter().enumerate() {
+                if *m {
+                    h[(j, j)] -= lambda;
+                }
+            }
+        }
+        h
+    }
+
+    /// How the last Hessian was obtained.
+    pub fn hessian_method(&self) -> Option<HessianMethod> {
+        self.hessian_method.get()
+    }
+
+    /// The evaluation counters so far.
+    pub fn counts(&self) -> Counts {
+        self.counts.get()
+    }
+}
+
+/// Non-finite values are reported to argmin as errors, which end the run; the driver then says
+/// [`crate::StopReason::NonFinite`].
+fn finite(v: f64) -> Result<f64, ArgminError> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(ArgminError::msg(NON_FINITE))
+    }
+}
+
+/// The message of the error raised on non-finite values.
+pub(crate) const NON_FINITE: &str = "non-finite log-likelihood";
+
+impl<M: Model + ?Sized> CostFunction for &Objective<'_, M> {
+    type Param = DVector<f64>;
+    type Output = f64;
+    fn cost(&self, u: &DVector<f64>) -> Result<f64, ArgminError> {
+        // An infinite cost (−∞ log-likelihood) is a legitimate "worse" point for a line search.
+        let v = self.value(u.as_slice());
+        if v.is_nan() {
+            Err(ArgminError::msg(NON_FINITE))
+        } else {
+            Ok(-v)
+        }
+    }
+}
+
+impl<M: Model + ?Sized> Gradient for &Objective<'_, M> {
+    type Param = DVector<f64>;
+    type Gradient = DVector<f64>;
+    fn gradient(&self, u: &DVector<f64>) -> Result<DVector<f64>, ArgminError> {
+        let (_, g) = self.value_and_gradient(u.as_slice());
+        for v in &g {
+            finite(*v)?;
+        }
+        Ok(-DVector::from_vec(g))
+    }
+}
+
+impl<M: Model + ?Sized> Hessian for &Objective<'_, M> {
+    type Param = DVector<f64>;
+    type Hessian = DMatrix<f64>;
+    fn hessian(&self, u: &DVector<f64>) -> Result<DMatrix<f64>, ArgminError> {
+        let h = Objective::hessian(*self, u.as_slice());
+        for v in h.iter() {
+            finite(*v)?;
+        }
+        Ok(-h)
+    }
+}

@@ -1,0 +1,194 @@
+//! Fit options: a validated builder (each setter documents its default).
+
+use crate::error::{MleError, Result};
+
+/// Default tolerance on the relative gradient `maxⱼ |gⱼ| · max(|uⱼ|, 1) / max(|ℓ|, 1)`.
+pub const DEFAULT_GTOL: f64 = 1e-10;
+/// Default tolerance on the relative change of the log-likelihood between iterations.
+pub const DEFAULT_FTOL: f64 = 1e-15;
+/// Default tolerance on the relative change of the parameters between iterations.
+pub const DEFAULT_XTOL: f64 = 1e-12;
+/// Default confidence level of the Wald intervals.
+pub const DEFAULT_LEVEL: f64 = 0.95;
+
+/// The maximization algorithm.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Optimizer {
+    /// Limited-memory BFGS (argmin's, memory 10) with the Moré–Thuente line search: needs only
+    /// gradients.
+    #[default]
+    Lbfgs,
+    /// Newton's method with the exact (or gradient-differenced) Hessian, Cholesky solves, a
+    /// Levenberg shift where the Hessian is not negative definite, and Armijo backtracking.
+    Newton,
+    /// Gradient ascent (steepest ascent) with the Moré–Thuente line search: the textbook method,
+    /// slow on ill-conditioned problems.
+    Gradient,
+}
+
+impl Optimizer {
+    /// The iteration limit used when none is set.
+    pub fn default_max_iter(self) -> u64 {
+        match self {
+            Optimizer::Lbfgs => 1000,
+            Optimizer::Newton => 100,
+            Optimizer::Gradient => 20_000,
+        }
+    }
+
+    /// The name used in results and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Optimizer::Lbfgs => "lbfgs",
+            Optimizer::Newton => "newton",
+            Optimizer::Gradient => "gradient",
+        }
+    }
+}
+
+impl std::str::FromStr for Optimizer {
+    type Err = MleError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "lbfgs" | "l-bfgs" => Ok(Optimizer::Lbfgs),
+            "newton" => Ok(Optimizer::Newton),
+            "gradient" | "gradient-ascent" => Ok(Optimizer::Gradient),
+            other => Err(MleError::InvalidOption(format!(
+                "unknown optimizer '{other}' (expected lbfgs, newton or gradient)"
+            ))),
+        }
+    }
+}
+
+/// How to fit: optimizer, stopping rules, penalty, interval level, starting values.
+///
+/// # Examples
+/// ```
+/// use mle::{FitOptions, Optimizer};
+/// let options = FitOptions::default().optimizer(Optimizer::Newton).max_iter(50).l2(1.0);
+/// assert!(options.check().is_ok());
+/// assert!(FitOptions::default().level(1.5).check().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FitOptions {
+    pub(crate) optimizer: Optimizer,
+    pub(crate) max_iter: Option<u64>,
+    pub(crate) gtol: f64,
+    pub(crate) ftol: f64,
+    pub(crate) xtol: f64,
+    pub(crate) l2: Option<f64>,
+    pub(crate) level: f64,
+    pub(crate) start: Option<Vec<f64>>,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        Self {
+            optimizer: Optimizer::default(),
+            max_iter: None,
+            gtol: DEFAULT_GTOL,
+            ftol: DEFAULT_FTOL,
+            xtol: DEFAULT_XTOL,
+            l2: None,
+            level: DEFAULT_LEVEL,
+            start: None,
+        }
+    }
+}
+
+impl FitOptions {
+    /// The optimizer (default: [`Optimizer::Lbfgs`]).
+    pub fn optimizer(mut self, optimizer: Optimizer) -> Self {
+        self.optimizer = optimizer;
+        self
+    }
+    /// The iteration limit (default: [`Optimizer::default_max_iter`]).
+    pub fn max_iter(mut self, n: u64) -> Self {
+        self.max_iter = Some(n);
+        self
+    }
+    /// Relative gradient tolerance (default: [`DEFAULT_GTOL`]).
+    pub fn gtol(mut self, tol: f64) -> Self {
+        self.gtol = tol;
+        self
+    }
+    /// Relative change tolerances for the log-likelihood and the parameters (defaults:
+    /// [`DEFAULT_FTOL`], [`DEFAULT_XTOL`]); both must hold at once to stop.
+    pub fn change_tolerances(mut self, ftol: f64, xtol: f64) -> Self {
+        self.ftol = ftol;
+        self.xtol = xtol;
+        self
+    }
+    /// An L2 penalty on the slopes (never the intercept or auxiliary parameters): maximize
+    /// `ℓ(θ) − (λ/2) Σ slopes²` (default: none). `λ = 1/C` reproduces scikit-learn's
+    /// `LogisticRegression(C=C)`.
+    pub fn l2(mut self, lambda: f64) -> Self {
+        self.l2 = Some(lambda);
+        self
+    }
+    /// Confidence level of the intervals (default: [`DEFAULT_LEVEL`]).
+    pub fn level(mut self, level: f64) -> Self {
+        self.level = level;
+        self
+    }
+    /// Starting values on the natural scale (default: each model's own).
+    pub fn start(mut self, start: Vec<f64>) -> Self {
+        self.start = Some(start);
+        self
+    }
+
+    /// The chosen optimizer.
+    pub fn get_optimizer(&self) -> Optimizer {
+        self.optimizer
+    }
+    /// The effective iteration limit.
+    pub fn get_max_iter(&self) -> u64 {
+        self.max_iter
+            .unwrap_or_else(|| self.optimizer.default_max_iter())
+    }
+    /// The confidence level.
+    pub fn get_level(&self) -> f64 {
+        self.level
+    }
+    /// The L2 penalty, if any.
+    pub fn get_l2(&self) -> Option<f64> {
+        self.l2
+    }
+
+    /// Validates every option at once.
+    ///
+    /// # Errors
+    /// [`MleError::InvalidOption`] naming the option and its allowed range.
+    pub fn check(&self) -> Result<()> {
+        let bad = |m: String| Err(MleError::InvalidOption(m));
+        if !(self.level > 0.0 && self.level < 1.0) {
+            return bad(format!("level must lie in (0, 1), got {}", self.level));
+        }
+        for (name, v) in [
+            ("gtol", self.gtol),
+            ("ftol", self.ftol),
+            ("xtol", self.xtol),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return bad(format!("{name} must be a finite number ≥ 0, got {v}"));
+            }
+        }
+        if self.max_iter == Some(0) {
+            return bad("max_iter must be at least 1".into());
+        }
+        if let Some(l) = self.l2
+            && !(l.is_finite() && l >= 0.0)
+        {
+            return bad(format!(
+                "the L2 penalty must be a finite number ≥ 0, got {l}"
+            ));
+        }
+        if let Some(s) = &self.start
+            && s.iter().any(|v| !v.is_finite())
+        {
+            return bad("starting values must be finite".into());
+        }
+        Ok(())
+    }
+}
