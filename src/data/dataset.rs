@@ -148,6 +148,21 @@ impl Dataset {
             .collect()
     }
 
+    /// Columns that look like covariates: the numeric ones, and text columns in which some cell
+    /// is a number (a numeric column with a bad or missing cell: using it then names that cell,
+    /// instead of leaving the column out in silence). Pure text columns (labels) are left out.
+    pub fn covariate_names(&self) -> Vec<&str> {
+        self.names
+            .iter()
+            .zip(&self.columns)
+            .filter(|(_, c)| match c {
+                Column::Numeric(_) => true,
+                Column::Text(v) => v.iter().any(|s| s.trim().parse::<f64>().is_ok()),
+            })
+            .map(|(n, _)| n.as_str())
+            .collect()
+    }
+
     /// An error about the cell at 1-based data `row` of `column`.
     pub fn bad_value(&self, row: usize, column: &str, message: &str) -> MleError {
         MleError::BadValue {

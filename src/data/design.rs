@@ -245,7 +245,8 @@ impl DesignBuilder {
         }
     }
 
-    /// The covariate columns (default: every numeric column but the response and trials).
+    /// The covariate columns (default: every numeric column but the response and trials; a
+    /// column with some numbers and a bad cell is included, so that the bad cell is reported).
     pub fn columns<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
         self.columns = Some(columns.into_iter().map(Into::into).collect());
         self
@@ -289,7 +290,7 @@ impl DesignBuilder {
         let names: Vec<String> = match &self.columns {
             Some(c) => c.clone(),
             None => data
-                .numeric_names()
+                .covariate_names()
                 .into_iter()
                 .filter(|n| *n != y_col && Some(*n) != trials_col)
                 .map(String::from)

@@ -1,0 +1,148 @@
+//! Bad input gets a clear error naming the file, row and column, never a panic.
+
+use std::io::Write;
+
+use mle::MleError;
+use mle::data::{Design, DesignBuilder, ResponseSpec, TrialsSpec, read_csv};
+use mle::model::{Binomial, Gaussian, Logistic};
+use mle::{FitOptions, fit};
+
+fn csv(content: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    f.write_all(content.as_bytes()).unwrap();
+    f
+}
+
+fn build(content: &str, y: &str) -> Result<mle::data::ModelFrame, MleError> {
+    let f = csv(content);
+    DesignBuilder::new(ResponseSpec::parse(y)).build(&read_csv(f.path())?)
+}
+
+#[test]
+fn non_numeric_and_missing_values_name_row_and_column() {
+    let err = build("x,y\n1,0\nabc,1\n2,1\n", "y")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(".csv")
+            && err.contains("row 2")
+            && err.contains("'x'")
+            && err.contains("'abc'"),
+        "{err}"
+    );
+    let err = build("x,y\n1,0\n,1\n2,1\n", "y").unwrap_err().to_string();
+    assert!(err.contains("row 2") && err.contains("missing"), "{err}");
+}
+
+#[test]
+fn nan_and_infinity_are_rejected() {
+    let err = build("x,y\n1,0\nNaN,1\n2,1\n", "y")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("row 2") && err.contains("not a finite number"),
+        "{err}"
+    );
+    let err = build("x,y\n1,0\n3,inf\n2,1\n", "y")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("row 2") && err.contains("'y'"), "{err}");
+}
+
+#[test]
+fn unknown_constant_and_duplicated_columns() {
+    let f = csv("x,y\n1,0\n2,1\n3,1\n");
+    let data = read_csv(f.path()).unwrap();
+    let err = DesignBuilder::new(ResponseSpec::parse("y"))
+        .columns(["z"])
+        .build(&data)
+        .unwrap_err();
+    assert!(
+        matches!(err, MleError::UnknownColumn { .. }) && err.to_string().contains("x, y"),
+        "{err}"
+    );
+    let err = build("x,c,y\n1,5,0\n2,5,1\n3,5,1\n", "y")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("'c' is constant"), "{err}");
+    let err = build("x,w,y\n1,1,0\n2,2,1\n3,3,1\n", "y")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("'w' is identical to column 'x'"), "{err}");
+}
+
+#[test]
+fn more_parameters_than_rows() {
+    let err = build("a,b,c,y\n1,2,3,0\n2,1,5,1\n", "y")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("4 parameters but only 2 rows"), "{err}");
+}
+
+#[test]
+fn responses_out_of_range_for_the_model() {
+    let x = Design::from_columns(&["x"], &[vec![1.0, 2.0, 3.0]], true).unwrap();
+    let err = Logistic::new(&x, &[0.0, 2.0, 1.0]).unwrap_err().to_string();
+    assert!(err.contains("row 2") && err.contains("0 or 1"), "{err}");
+    let err = Logistic::new(&x, &[1.0, 1.0, 1.0]).unwrap_err().to_string();
+    assert!(err.contains("one class"), "{err}");
+    let err = Binomial::new(&x, &[1.0, 5.0, 1.0], &[3.0, 4.0, 3.0])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("row 2") && err.contains("exceed"), "{err}");
+    let err = Binomial::new(&x, &[1.0, -1.0, 1.0], &[3.0, 4.0, 3.0])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("row 2"), "{err}");
+    let err = Gaussian::new(&x, &[2.0, 2.0, 2.0]).unwrap_err().to_string();
+    assert!(err.contains("unbounded"), "{err}");
+}
+
+#[test]
+fn level_response_and_trials_columns() {
+    let f = build("x,kind\n1,a\n2,b\n3,a\n", "kind=a").unwrap();
+    assert_eq!(f.response, vec![1.0, 0.0, 1.0]);
+    let err = build("x,kind\n1,a\n2,b\n", "kind=c")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("equals 'c'"), "{err}");
+    let file = csv("x,m,k\n1,3,1\n2,4,2\n3,5,5\n");
+    let data = read_csv(file.path()).unwrap();
+    let f = DesignBuilder::new(ResponseSpec::parse("k"))
+        .trials(TrialsSpec::Column("m".into()))
+        .build(&data)
+        .unwrap();
+    // trials and response are not covariates
+    assert_eq!(f.design.names(), &["intercept", "x"]);
+}
+
+#[test]
+fn collinear_design_is_explained_not_nan() {
+    // z = x + w: the Hessian is singular; the fit names the direction instead of printing NaN
+    let x = vec![0.1, 1.2, 2.3, 2.9, 4.2, 5.1, 5.8, 7.3];
+    let w = vec![1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0];
+    let z: Vec<f64> = x.iter().zip(&w).map(|(a, b)| a + b).collect();
+    let d = Design::from_columns(&["x", "w", "z"], &[x, w, z], true).unwrap();
+    let y = [0.3, 1.1, 2.9, 3.2, 3.8, 5.5, 5.9, 7.2];
+    let r = fit(&Gaussian::new(&d, &y).unwrap(), &FitOptions::default()).unwrap();
+    let ni = r.not_identified.as_ref().expect("not identified");
+    let names: Vec<&str> = ni.direction.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names.contains(&"z") && names.contains(&"x") && names.contains(&"w"),
+        "{names:?}"
+    );
+    assert!(r.bse().is_none());
+    assert!(r.warnings.iter().any(|w| w.contains("do not identify")));
+}
+
+#[test]
+fn invalid_options_are_refused() {
+    let x = Design::from_columns(&["x"], &[vec![1.0, 2.0, 3.0]], true).unwrap();
+    let m = Logistic::new(&x, &[0.0, 1.0, 0.0]).unwrap();
+    assert!(fit(&m, &FitOptions::default().level(0.0)).is_err());
+    assert!(fit(&m, &FitOptions::default().l2(-1.0)).is_err());
+    let err = fit(&m, &FitOptions::default().start(vec![0.0]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("1 starting values for 2 parameters"), "{err}");
+}
