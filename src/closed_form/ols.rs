@@ -72,9 +72,9 @@ impl OlsResult {
 /// use mle::closed_form::ols;
 /// let x = Design::from_columns(&["x"], &[vec![0.0, 1.0, 2.0, 3.0]], true).unwrap();
 /// let fit = ols(&x, &[1.0, 2.9, 5.1, 7.0], 0.95).unwrap();
-/// // by hand: slope = Sxy/Sxx = 6.7/5, intercept = ȳ − slope·x̄
-/// assert!((fit.params[1].estimate - 1.34).abs() < 1e-12);
-/// assert!((fit.params[0].estimate - 1.99).abs() < 1e-12);
+/// // by hand: slope = Sxy/Sxx = 10.1/5 = 2.02, intercept = ȳ − slope·x̄ = 4 − 2.02·1.5 = 0.97
+/// assert!((fit.params[1].estimate - 2.02).abs() < 1e-12);
+/// assert!((fit.params[0].estimate - 0.97).abs() < 1e-12);
 /// ```
 ///
 /// # Errors

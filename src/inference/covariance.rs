@@ -45,7 +45,7 @@ impl NotIdentified {
 pub fn covariance(info: &DMatrix<f64>, names: &[String]) -> Result<DMatrix<f64>, NotIdentified> {
     let p = info.nrows();
     let d: Vec<f64> = (0..p).map(|j| info[(j, j)]).collect();
-    let nonpositive = d.iter().any(|v| !(*v > 0.0) || !v.is_finite());
+    let nonpositive = d.iter().any(|v| v.is_nan() || *v <= 0.0 || v.is_infinite());
     let s: Vec<f64> = d
         .iter()
         .map(|v| if *v > 0.0 { 1.0 / v.sqrt() } else { 1.0 })

@@ -24,9 +24,9 @@ const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 /// let x = Design::from_columns(&["x"], &[vec![0.0, 1.0, 2.0, 3.0]], true).unwrap();
 /// let model = Gaussian::new(&x, &[1.0, 2.9, 5.1, 7.0]).unwrap();
 /// let r = fit(&model, &FitOptions::default()).unwrap();
-/// // least squares by hand: slope = Sxy/Sxx = 6.7/5 = 1.34, intercept = 4 − 1.34·1.5 = 1.99
-/// assert!((r.params[1].estimate - 1.34).abs() < 1e-7);
-/// assert!((r.params[0].estimate - 1.99).abs() < 1e-7);
+/// // least squares by hand: slope = Sxy/Sxx = 10.1/5 = 2.02, intercept = 4 − 2.02·1.5 = 0.97
+/// assert!((r.params[1].estimate - 2.02).abs() < 1e-7);
+/// assert!((r.params[0].estimate - 0.97).abs() < 1e-7);
 /// assert_eq!(r.params[2].name, "sigma");
 /// ```
 #[derive(Debug, Clone)]
