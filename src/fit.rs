@@ -171,11 +171,21 @@ pub fn fit_observed<M: Model + ?Sized>(
     let k = params.len() as f64;
     let n = model.n_obs() as f64;
     let penalized = options.l2.is_some_and(|l| l > 0.0);
-    let null = model.null_model().filter(|_| !penalized);
+    // no likelihood-ratio test for penalized fits, nor where the maximum does not exist
+    let null = model
+        .null_model()
+        .filter(|_| !penalized && separation.is_none());
     let llr = null.map(|m| 2.0 * (ll - m.log_likelihood));
     let llr_df = null.map(|m| k - m.n_params as f64);
     let counts = objective.counts();
     let (f_final, g_final) = (optimum.value, optimum.gradient);
+    // how far one more Newton step would move each parameter, in standard errors
+    let step_in_se = cov_u.as_ref().ok().filter(|_| separation.is_none()).map(|c| {
+        let step = c * nalgebra::DVector::from_column_slice(&g_final);
+        (0..step.len())
+            .map(|j| step[j].abs() / c[(j, j)].sqrt())
+            .fold(0.0, f64::max)
+    });
     Ok(FitResult {
         model: model.name().to_string(),
         n_obs: model.n_obs(),
@@ -189,6 +199,7 @@ pub fn fit_observed<M: Model + ?Sized>(
             hessian_evals: counts.hessians,
             gradient_norm: g_final.iter().map(|g| g * g).sum::<f64>().sqrt(),
             relative_gradient: relative_gradient(&u, &g_final, f_final),
+            newton_step_in_se: step_in_se,
             wall_time_s: clock.elapsed().as_secs_f64(),
         },
         params: estimates,

@@ -21,6 +21,8 @@ fn fit_with(options: FitOptions) -> FitResult {
 fn check(r: &FitResult) {
     let e = reference("logistic_n1000_p5.json");
     assert!(r.convergence.converged, "{r}");
+    // one more Newton step would move no estimate by more than 1e-4 standard errors
+    assert!(r.convergence.newton_step_in_se.unwrap() < 1e-4, "{r}");
     let names: Vec<&str> = r.params.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["intercept", "x1", "x2", "x3", "x4", "x5"]);
     assert_rel("estimate", &r.estimates(), &numbers(&e["estimate"]), 1e-6);

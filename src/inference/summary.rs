@@ -52,12 +52,23 @@ impl fmt::Display for FitResult {
             right.push(("Pseudo R² (McFadden):", format!("{v:.4}")));
         }
         right.push(("Gradient norm:", format!("{:.3e}", c.gradient_norm)));
+        if let Some(s) = c.newton_step_in_se {
+            right.push(("Newton step / se:", format!("{s:.1e}")));
+        }
         for i in 0..left.len().max(right.len()) {
             let (a, b) = left.get(i).cloned().unwrap_or(("", String::new()));
             let (x, y) = right.get(i).cloned().unwrap_or(("", String::new()));
             writeln!(f, "{a:<20}{b:>22}   {x:<22}{y:>19}")?;
         }
         writeln!(f, "{}", "-".repeat(86))?;
+        if self.separation.is_some() {
+            writeln!(
+                f,
+                "The maximum does not exist: the numbers below are the optimizer's last iterate,\n\
+                 not estimates."
+            )?;
+            writeln!(f, "{}", "-".repeat(86))?;
+        }
         let lo = format!("[{:.3}", (1.0 - self.level) / 2.0);
         let hi = format!("{:.3}]", 0.5 + self.level / 2.0);
         writeln!(

@@ -80,6 +80,10 @@ pub struct Convergence {
     pub gradient_norm: f64,
     /// The relative gradient `maxⱼ |gⱼ| · max(|uⱼ|, 1) / max(|ℓ|, 1)` at the estimate.
     pub relative_gradient: f64,
+    /// The largest change one more Newton step would make to a parameter, in standard errors
+    /// (`maxⱼ |(I⁻¹g)ⱼ| / seⱼ` on the unconstrained scale): how far the estimate may still be
+    /// from the maximum, in the units that matter. `None` when the covariance is unavailable.
+    pub newton_step_in_se: Option<f64>,
     /// Wall time of the whole fit, inference included, in seconds.
     pub wall_time_s: f64,
 }
