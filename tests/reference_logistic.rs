@@ -145,3 +145,24 @@ fn json_has_the_documented_fields() {
     let back: FitResult = serde_json::from_value(v).unwrap();
     assert_eq!(back, r);
 }
+
+#[test]
+fn likelihood_ratio_test_of_nested_fits() {
+    // statsmodels 0.15.0 Logit newton (tol 1e-12) without x4: llf = -535.5879975337156;
+    // 2(ℓ_full − ℓ_restricted) = 0.05329766790987378, scipy chi2.sf(·, 1) = 0.817421331681788.
+    let data = dataset("logistic_n1000_p5.csv");
+    let restricted = DesignBuilder::new(ResponseSpec::parse("y"))
+        .columns(["x1", "x2", "x3", "x5"])
+        .build(&data)
+        .unwrap();
+    let options = FitOptions::default().optimizer(Optimizer::Newton);
+    let small = fit(&Logistic::new(&restricted.design, &restricted.response).unwrap(), &options).unwrap();
+    let full = fit_with(options);
+    assert_abs("restricted ll", &[small.log_likelihood], &[-535.587_997_533_715_6], 1e-8);
+    let t = mle::lr_test(&small, &full).unwrap();
+    assert_eq!(t.df, 1.0);
+    assert_rel("statistic", &[t.statistic], &[0.053_297_667_909_873_78], 1e-6);
+    assert_rel("p_value", &[t.p_value], &[0.817_421_331_681_788], 1e-6);
+    // the wrong way round is refused
+    assert!(mle::lr_test(&full, &small).is_err());
+}
