@@ -33,7 +33,10 @@ fn main() -> mle::Result<()> {
         .columns(["sepal_length", "sepal_width"])
         .build(&iris)?;
     let logistic = Logistic::new(&frame.design, &frame.response)?;
-    let r = fit(&logistic, &FitOptions::default().optimizer(Optimizer::Newton))?;
+    let r = fit(
+        &logistic,
+        &FitOptions::default().optimizer(Optimizer::Newton),
+    )?;
     println!("{r}");
 
     println!("4. Petal width on petal length: closed-form OLS beside the Gaussian MLE\n");
@@ -41,7 +44,10 @@ fn main() -> mle::Result<()> {
         .columns(["petal_length"])
         .build(&iris)?;
     let c = compare_ols_mle(&frame.design, &frame.response, &FitOptions::default())?;
-    println!("{:<14}{:>16}{:>16}{:>14}{:>14}", "", "β OLS", "β MLE", "se OLS", "se MLE");
+    println!(
+        "{:<14}{:>16}{:>16}{:>14}{:>14}",
+        "", "β OLS", "β MLE", "se OLS", "se MLE"
+    );
     for (o, m) in c.ols.params.iter().zip(&c.mle.params) {
         println!(
             "{:<14}{:>16.10}{:>16.10}{:>14.6}{:>14.6}",

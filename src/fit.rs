@@ -180,12 +180,16 @@ pub fn fit_observed<M: Model + ?Sized>(
     let counts = objective.counts();
     let (f_final, g_final) = (optimum.value, optimum.gradient);
     // how far one more Newton step would move each parameter, in standard errors
-    let step_in_se = cov_u.as_ref().ok().filter(|_| separation.is_none()).map(|c| {
-        let step = c * nalgebra::DVector::from_column_slice(&g_final);
-        (0..step.len())
-            .map(|j| step[j].abs() / c[(j, j)].sqrt())
-            .fold(0.0, f64::max)
-    });
+    let step_in_se = cov_u
+        .as_ref()
+        .ok()
+        .filter(|_| separation.is_none())
+        .map(|c| {
+            let step = c * nalgebra::DVector::from_column_slice(&g_final);
+            (0..step.len())
+                .map(|j| step[j].abs() / c[(j, j)].sqrt())
+                .fold(0.0, f64::max)
+        });
     Ok(FitResult {
         model: model.name().to_string(),
         n_obs: model.n_obs(),

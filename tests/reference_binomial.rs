@@ -23,20 +23,15 @@ fn binomial_regression_matches_statsmodels() {
     for optimizer in [Optimizer::Lbfgs, Optimizer::Newton] {
         let r = fit(&model, &FitOptions::default().optimizer(optimizer)).unwrap();
         assert!(r.convergence.converged, "{r}");
-        assert_rel("estimate", &r.estimates(), &numbers(&e["estimate"]), 1e-6);
-        assert_rel("std_error", &some(r.bse()), &numbers(&e["std_error"]), 1e-6);
-        let z: Vec<f64> = r.params.iter().map(|p| p.z.unwrap()).collect();
-        assert_rel("z", &z, &numbers(&e["z"]), 1e-6);
-        let pv: Vec<f64> = r.params.iter().map(|p| p.p_value.unwrap()).collect();
-        assert_rel("p_value", &pv, &numbers(&e["p_value"]), 1e-5);
+        assert_wald(&r, &e, 1e-6, 1e-5);
         // statsmodels' GLM includes ln C(m, k), as this model does
-        assert_abs(
+        assert_value_abs(
             "log_likelihood",
-            &[r.log_likelihood],
-            &[number(&e["log_likelihood"])],
+            r.log_likelihood,
+            &e["log_likelihood"],
             1e-8,
         );
-        assert_abs("aic", &[r.aic], &[number(&e["aic"])], 1e-7);
+        assert_value_abs("aic", r.aic, &e["aic"], 1e-7);
         assert_eq!(r.n_obs, 200);
     }
 }

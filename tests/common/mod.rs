@@ -66,3 +66,24 @@ pub fn assert_abs(what: &str, actual: &[f64], expected: &[f64], abs: f64) {
 pub fn some(values: Option<Vec<f64>>) -> Vec<f64> {
     values.expect("available")
 }
+
+/// Asserts `|a − e| ≤ abs` for one reference number.
+pub fn assert_value_abs(what: &str, actual: f64, expected: &Value, abs: f64) {
+    assert_abs(what, &[actual], &[number(expected)], abs);
+}
+
+/// Asserts `|a − e| ≤ rel·|e|` for one reference number.
+pub fn assert_value_rel(what: &str, actual: f64, expected: &Value, rel: f64) {
+    assert_rel(what, &[actual], &[number(expected)], rel);
+}
+
+/// Asserts estimates, standard errors and z to `rel`, p-values to `p_rel`, against a reference
+/// object with the arrays `estimate`, `std_error`, `z`, `p_value`.
+pub fn assert_wald(r: &mle::FitResult, e: &Value, rel: f64, p_rel: f64) {
+    assert_rel("estimate", &r.estimates(), &numbers(&e["estimate"]), rel);
+    assert_rel("std_error", &some(r.bse()), &numbers(&e["std_error"]), rel);
+    let z: Vec<f64> = r.params.iter().map(|p| p.z.expect("z")).collect();
+    assert_rel("z", &z, &numbers(&e["z"]), rel);
+    let pv: Vec<f64> = r.params.iter().map(|p| p.p_value.expect("p")).collect();
+    assert_rel("p_value", &pv, &numbers(&e["p_value"]), p_rel);
+}
