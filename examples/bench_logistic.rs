@@ -73,10 +73,10 @@ fn main() -> mle::Result<()> {
             let wall = t.elapsed().as_secs_f64();
             let c = &r.convergence;
             let max_err = r
-                .estimates()
+                .params
                 .iter()
                 .zip(&beta)
-                .map(|(a, b)| (a - b).abs() / r.params[0].std_error.unwrap_or(1.0))
+                .map(|(e, b)| (e.estimate - b).abs() / e.std_error.unwrap_or(f64::NAN))
                 .fold(0.0, f64::max);
             println!(
                 "{:>8}  fit {:<6} {:7.3} s  converged={} iterations={} grads={} hessians={} \

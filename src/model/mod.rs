@@ -146,9 +146,10 @@ pub trait Model {
     /// operations only (no reads back to the host).
     fn loglike_obs(&self, theta: Tensor<1>) -> Tensor<1>;
 
-    /// The log-likelihood `ℓ(θ) = Σᵢ ℓᵢ(θ)`, a one-element tensor.
+    /// The log-likelihood `ℓ(θ) = Σᵢ ℓᵢ(θ)`, a one-element tensor, summed in blocks
+    /// ([`crate::backend::sum`]) so that rounding does not stall the optimizer on large data.
     fn loglike(&self, theta: Tensor<1>) -> Tensor<1> {
-        self.loglike_obs(theta).sum()
+        crate::backend::sum(self.loglike_obs(theta))
     }
 
     /// The exact Hessian `∂²ℓ/∂θ∂θᵀ` on the natural scale, if the model knows it. `None` (the
