@@ -136,7 +136,10 @@ pub fn sum(t: Tensor<1>) -> Tensor<1> {
     } else {
         t
     };
-    t.reshape([blocks, block]).sum_dim(1).reshape([blocks]).sum()
+    t.reshape([blocks, block])
+        .sum_dim(1)
+        .reshape([blocks])
+        .sum()
 }
 
 /// `y = X β` for a design `X` of shape `[n, p]` and a parameter vector `β` of length `p`.
