@@ -41,30 +41,7 @@ pub fn fit_observed<M: Model + ?Sized>(
     options.check()?;
     let params = model.params();
     let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
-    let start: Vec<f64> = match &options.start {
-        Some(s) if s.len() != params.len() => {
-            return Err(MleError::InvalidOption(format!(
-                "{} starting values for {} parameters ({})",
-                s.len(),
-                params.len(),
-                names.join(", ")
-            )));
-        }
-        Some(s) => s.clone(),
-        None => params.iter().map(|p| p.start).collect(),
-    };
-    let u0 = params
-        .iter()
-        .zip(&start)
-        .map(|(p, v)| {
-            p.constraint.to_unconstrained(*v).ok_or_else(|| {
-                MleError::InvalidOption(format!(
-                    "starting value {v} of '{}' is outside its range ({:?})",
-                    p.name, p.constraint
-                ))
-            })
-        })
-        .collect::<Result<Vec<f64>>>()?;
+    let u0 = unconstrained_start(&params, options)?;
     let eager = options.optimizer != Optimizer::Newton;
     let objective = Objective::new(model, options.l2, eager);
     let f0 = objective.value(&u0);
@@ -133,37 +110,14 @@ pub fn fit_observed<M: Model + ?Sized>(
     };
     let estimates: Vec<ParamEstimate> = (0..params.len())
         .map(|j| {
-            let c = constraints[j];
             let se = cov_natural.as_ref().map(|m| m[(j, j)].sqrt());
+            // the unconstrained-scale error, for the interval, only where the natural one exists
             let se_u = cov_u
                 .as_ref()
                 .ok()
-                .map(|m| m[(j, j)].sqrt())
-                .filter(|_| se.is_some());
-            let (z, p_value) = match (c, se) {
-                (Constraint::Free, Some(se)) => {
-                    let z = theta[j] / se;
-                    (Some(z), Some(normal_two_sided_p(z)))
-                }
-                _ => (None, None),
-            };
-            let (lo, hi) = match se_u {
-                Some(s) => (
-                    Some(c.to_natural(u[j] - zcrit * s)),
-                    Some(c.to_natural(u[j] + zcrit * s)),
-                ),
-                None => (None, None),
-            };
-            ParamEstimate {
-                name: names[j].clone(),
-                estimate: theta[j],
-                std_error: se,
-                z,
-                p_value,
-                ci_lower: lo,
-                ci_upper: hi,
-                constraint: c,
-            }
+                .filter(|_| se.is_some())
+                .map(|m| m[(j, j)].sqrt());
+            estimate(&names[j], constraints[j], u[j], se, se_u, zcrit)
         })
         .collect();
 
@@ -227,6 +181,65 @@ pub fn fit_observed<M: Model + ?Sized>(
         separation,
         warnings,
     })
+}
+
+/// The starting values on the unconstrained scale: the options' or the model's own.
+fn unconstrained_start(params: &[crate::model::Param], options: &FitOptions) -> Result<Vec<f64>> {
+    let start: Vec<f64> = match &options.start {
+        Some(s) if s.len() != params.len() => {
+            let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+            return Err(MleError::InvalidOption(format!(
+                "{} starting values for {} parameters ({})",
+                s.len(),
+                params.len(),
+                names.join(", ")
+            )));
+        }
+        Some(s) => s.clone(),
+        None => params.iter().map(|p| p.start).collect(),
+    };
+    params
+        .iter()
+        .zip(&start)
+        .map(|(p, v)| {
+            p.constraint.to_unconstrained(*v).ok_or_else(|| {
+                MleError::InvalidOption(format!(
+                    "starting value {v} of '{}' is outside its range ({:?})",
+                    p.name, p.constraint
+                ))
+            })
+        })
+        .collect()
+}
+
+/// One parameter's inference: Wald z and p for unconstrained parameters, and an interval built
+/// on the unconstrained scale (`u ± z·se_u`) and mapped back, so it respects the constraint.
+fn estimate(
+    name: &str,
+    c: Constraint,
+    u: f64,
+    se: Option<f64>,
+    se_u: Option<f64>,
+    zcrit: f64,
+) -> ParamEstimate {
+    let theta = c.to_natural(u);
+    let (z, p_value) = match (c, se) {
+        (Constraint::Free, Some(se)) => {
+            let z = theta / se;
+            (Some(z), Some(normal_two_sided_p(z)))
+        }
+        _ => (None, None),
+    };
+    ParamEstimate {
+        name: name.to_string(),
+        estimate: theta,
+        std_error: se,
+        z,
+        p_value,
+        ci_lower: se_u.map(|s| c.to_natural(u - zcrit * s)),
+        ci_upper: se_u.map(|s| c.to_natural(u + zcrit * s)),
+        constraint: c,
+    }
 }
 
 /// Whether the scaled information has a condition number above 1e10: a near-flat direction.
