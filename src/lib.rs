@@ -39,3 +39,8 @@ pub use error::{MleError, Result};
 pub use fit::{fit, fit_observed};
 pub use inference::{FitResult, ParamEstimate, lr_test};
 pub use optim::{Convergence, FitOptions, Optimizer, StopReason};
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
