@@ -9,7 +9,7 @@ use crate::inference::{
     FitResult, HessianMethod, ParamEstimate, chi2_sf, covariance, normal_quantile,
     normal_two_sided_p,
 };
-use crate::model::{Constraint, Model, SeparationKind};
+use crate::model::{Constraint, Model};
 use crate::optim::{
     Convergence, FitOptions, Objective, Observer, Optimizer, StopReason, maximize,
     relative_gradient,
@@ -72,15 +72,9 @@ pub fn fit_observed<M: Model + ?Sized>(
     if options.l2.is_none_or(|l| l == 0.0)
         && let Some(s) = model.separation(&theta)
     {
-        let credible = s.kind == SeparationKind::Complete
-            || cov_u.is_err()
-            || !reason.is_converged()
-            || ill_conditioned(&info);
-        if credible {
-            reason = StopReason::Separation;
-            warnings.push(s.explain());
-            separation = Some(s);
-        }
+        reason = StopReason::Separation;
+        warnings.push(s.explain());
+        separation = Some(s);
     }
     let converged = reason.is_converged();
     if !converged && separation.is_none() {
@@ -240,18 +234,4 @@ fn estimate(
         ci_upper: se_u.map(|s| c.to_natural(u + zcrit * s)),
         constraint: c,
     }
-}
-
-/// Whether the scaled information has a condition number above 1e10: a near-flat direction.
-fn ill_conditioned(info: &DMatrix<f64>) -> bool {
-    let p = info.nrows();
-    let s: Vec<f64> = (0..p)
-        .map(|j| 1.0 / info[(j, j)].abs().max(1e-300).sqrt())
-        .collect();
-    let scaled = DMatrix::from_fn(p, p, |i, j| info[(i, j)] * s[i] * s[j]);
-    let eig = scaled.symmetric_eigenvalues();
-    let (lo, hi) = eig.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
-        (lo.min(*v), hi.max(*v))
-    });
-    lo <= hi * 1e-10
 }

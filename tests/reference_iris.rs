@@ -86,3 +86,22 @@ fn unpenalized_fit_detects_perfect_separation() {
         }
     }
 }
+
+#[test]
+fn quasi_complete_separation_is_diagnosed() {
+    use mle::data::Design;
+    // y = 1 for every x > 0, y = 0 for every x < 0, and both outcomes at x = 0: the slope runs off
+    // to infinity while the rows at x = 0 keep the intercept finite (Albert & Anderson, 1984).
+    let x = vec![-3.0, -2.0, -1.0, -0.5, 0.0, 0.0, 0.5, 1.0, 2.0, 3.0];
+    let y = [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+    let d = Design::from_columns(&["x"], &[x], true).unwrap();
+    let model = Logistic::new(&d, &y).unwrap();
+    for optimizer in [Optimizer::Lbfgs, Optimizer::Newton] {
+        let r = fit(&model, &FitOptions::default().optimizer(optimizer)).unwrap();
+        assert!(!r.convergence.converged, "{r}");
+        assert_eq!(r.convergence.reason, StopReason::Separation, "{r}");
+        let s = r.separation.as_ref().unwrap();
+        assert_eq!(s.kind, SeparationKind::QuasiComplete);
+        assert_eq!(s.n_separated, 8, "all rows but the two at x = 0: {s:?}");
+    }
+}

@@ -214,7 +214,20 @@ impl Model for Binomial {
     }
     fn separation(&self, theta: &[f64]) -> Option<Separation> {
         let eta = self.linear_predictor(theta);
-        Separation::check(&eta, &self.k_host, &self.m_host, &self.names, theta)
+        // the direction of least curvature: the eigenvector of the smallest eigenvalue of XᵀWX
+        let info = -self.hessian(theta)?;
+        let eig = nalgebra::SymmetricEigen::new(info);
+        let k = eig.eigenvalues.imin();
+        let d: Vec<f64> = eig.eigenvectors.column(k).iter().copied().collect();
+        let xd = self.linear_predictor(&d);
+        Separation::check(
+            &eta,
+            &self.k_host,
+            &self.m_host,
+            &self.names,
+            theta,
+            Some((&d, &xd)),
+        )
     }
 }
 
