@@ -34,6 +34,8 @@ pub mod inference;
 pub mod model;
 pub mod odds;
 pub mod optim;
+pub mod persist;
+pub mod simulate;
 
 pub use error::{MleError, Result};
 pub use fit::{fit, fit_observed};

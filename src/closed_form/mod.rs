@@ -4,6 +4,7 @@
 mod compare;
 mod ols;
 mod proportion;
+mod summary;
 
 pub use compare::{OlsMleComparison, compare_ols_mle};
 pub use ols::{OlsParam, OlsResult, RANK_TOL, ols};

@@ -105,6 +105,35 @@ pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
     Ok(data)
 }
 
+/// A named numeric column, as [`write_csv`] takes it.
+pub type NamedColumn = (String, Vec<f64>);
+
+/// Writes `columns` (equal-length, named) as a CSV file with a header row, atomically.
+///
+/// # Errors
+/// [`MleError::Io`] naming the path.
+pub fn write_csv(path: impl AsRef<Path>, columns: &[NamedColumn]) -> Result<()> {
+    let path = path.as_ref();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| MleError::Csv {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    w.write_record(columns.iter().map(|(n, _)| n.as_str()))
+        .map_err(fail)?;
+    let n = columns.first().map_or(0, |c| c.1.len());
+    for i in 0..n {
+        // Rust's Display for f64 is the shortest string that reads back to the same number
+        w.write_record(columns.iter().map(|(_, c)| c[i].to_string()))
+            .map_err(fail)?;
+    }
+    let bytes = w.into_inner().map_err(|e| MleError::Csv {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    crate::persist::write_atomic(path, &bytes)
+}
+
 fn describe_csv_error(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::UnequalLengths {

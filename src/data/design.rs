@@ -48,10 +48,33 @@ impl Design {
             )));
         }
         let n = columns.first().map_or(0, Vec::len);
-        Self::assemble("data", &cols, n, intercept)
+        Self::assemble("data", &cols, n, intercept, true)
     }
 
-    fn assemble(source: &str, cols: &[(&str, &[f64])], n: usize, intercept: bool) -> Result<Self> {
+    /// The design of new rows for prediction: the named columns of `data` (which must exist and
+    /// be finite), with an intercept if asked. Unlike a design to fit, constant columns are fine.
+    ///
+    /// # Errors
+    /// [`MleError::UnknownColumn`] and [`MleError::BadValue`] naming the file, row and column.
+    pub fn for_prediction<S: AsRef<str>>(
+        data: &Dataset,
+        columns: &[S],
+        intercept: bool,
+    ) -> Result<Self> {
+        let mut cols = Vec::with_capacity(columns.len());
+        for name in columns {
+            cols.push((name.as_ref(), finite(data, name.as_ref())?));
+        }
+        Self::assemble(data.source(), &cols, data.n_rows(), intercept, false)
+    }
+
+    fn assemble(
+        source: &str,
+        cols: &[(&str, &[f64])],
+        n: usize,
+        intercept: bool,
+        identify: bool,
+    ) -> Result<Self> {
         let p = cols.len() + usize::from(intercept);
         if p == 0 {
             return Err(MleError::Design(
@@ -83,7 +106,9 @@ impl Design {
         if n == 0 {
             return Err(MleError::Design(format!("{source}: the data have no rows")));
         }
-        check_columns(source, cols, intercept)?;
+        if identify {
+            check_columns(source, cols, intercept)?;
+        }
         let mut names = Vec::with_capacity(p);
         if intercept {
             names.push(INTERCEPT.to_string());
@@ -128,6 +153,10 @@ impl Design {
     pub fn row(&self, i: usize) -> &[f64] {
         let p = self.n_cols();
         &self.values[i * p..(i + 1) * p]
+    }
+    /// The covariate names: [`Design::names`] without the intercept.
+    pub fn covariates(&self) -> &[String] {
+        &self.names[usize::from(self.intercept)..]
     }
     /// Column `j` (0-based), copied out.
     pub fn column(&self, j: usize) -> Vec<f64> {
@@ -306,7 +335,7 @@ impl DesignBuilder {
             }
             cols.push((name.as_str(), finite(data, name)?));
         }
-        let design = Design::assemble(data.source(), &cols, data.n_rows(), self.intercept)?;
+        let design = Design::assemble(data.source(), &cols, data.n_rows(), self.intercept, true)?;
         if design.n_cols() > design.n_rows() {
             return Err(MleError::Design(format!(
                 "{}: {} parameters but only {} rows; the model cannot be identified",

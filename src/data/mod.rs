@@ -5,6 +5,6 @@ mod csv;
 mod dataset;
 mod design;
 
-pub use csv::read_csv;
+pub use csv::{NamedColumn, read_csv, write_csv};
 pub use dataset::{Column, Dataset};
 pub use design::{Design, DesignBuilder, INTERCEPT, ModelFrame, ResponseSpec, TrialsSpec};

@@ -11,6 +11,7 @@ pub use covariance::{NotIdentified, covariance};
 pub use dist::{chi2_sf, normal_quantile, normal_two_sided_p, t_quantile, t_two_sided_p};
 pub use lr::{LrTest, lr_test};
 pub use results::{FitResult, ParamEstimate};
+pub use summary::format_cell;
 
 /// How the Hessian behind the standard errors was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -5,8 +5,9 @@ use std::fmt;
 
 use super::results::FitResult;
 
-/// Formats an optional number in a column of width `w`.
-pub(crate) fn cell(v: Option<f64>, w: usize) -> String {
+/// Formats an optional number right-aligned in width `w` (scientific when tiny or huge, `—`
+/// when absent).
+pub fn format_cell(v: Option<f64>, w: usize) -> String {
     match v {
         Some(x) if x != 0.0 && (x.abs() < 1e-4 || x.abs() >= 1e6) => format!("{x:>w$.3e}"),
         Some(x) => format!("{x:>w$.4}"),
@@ -82,12 +83,12 @@ impl fmt::Display for FitResult {
                 f,
                 "{:<16}{}{}{}{}{}{}",
                 p.name,
-                cell(Some(p.estimate), 12),
-                cell(p.std_error, 12),
+                format_cell(Some(p.estimate), 12),
+                format_cell(p.std_error, 12),
                 p.z.map_or_else(|| format!("{:>10}", "—"), |z| format!("{z:>10.3}")),
-                cell(p.p_value, 12),
-                cell(p.ci_lower, 12),
-                cell(p.ci_upper, 12),
+                format_cell(p.p_value, 12),
+                format_cell(p.ci_lower, 12),
+                format_cell(p.ci_upper, 12),
             )?;
         }
         writeln!(f, "{rule}")?;

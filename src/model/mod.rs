@@ -38,12 +38,14 @@
 mod binomial;
 mod constraint;
 mod gaussian;
+mod kind;
 mod logistic;
 mod separation;
 
 pub use binomial::{Binomial, Proportion};
 pub use constraint::{Constraint, to_natural_tensor};
 pub use gaussian::Gaussian;
+pub use kind::ModelKind;
 pub use logistic::Logistic;
 pub use separation::{Separation, SeparationKind};
 

@@ -1,0 +1,139 @@
+//! Summaries of the closed-form fits, in the style of [`crate::FitResult`]'s.
+
+use std::fmt;
+
+use super::compare::OlsMleComparison;
+use super::ols::OlsResult;
+
+impl fmt::Display for OlsResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rule = "=".repeat(86);
+        writeln!(f, "{rule}")?;
+        writeln!(f, "{:^86}", "Ordinary least squares (closed form, QR)")?;
+        writeln!(f, "{rule}")?;
+        let rows = [
+            (
+                "No. observations:",
+                self.n_obs.to_string(),
+                "R²:",
+                format!("{:.6}", self.r_squared),
+            ),
+            (
+                "Df residuals:",
+                format!("{}", self.df_resid),
+                "Adj. R²:",
+                format!("{:.6}", self.adj_r_squared),
+            ),
+            (
+                "RSS:",
+                format!("{:.6}", self.rss),
+                "s² = RSS/(n−p):",
+                format!("{:.6}", self.sigma2),
+            ),
+            (
+                "Log-likelihood:",
+                format!("{:.4}", self.log_likelihood),
+                "",
+                String::new(),
+            ),
+        ];
+        for (a, b, c, d) in rows {
+            writeln!(f, "{a:<20}{b:>22}   {c:<22}{d:>19}")?;
+        }
+        writeln!(f, "{}", "-".repeat(86))?;
+        let lo = format!("[{:.3}", (1.0 - self.level) / 2.0);
+        let hi = format!("{:.3}]", 0.5 + self.level / 2.0);
+        writeln!(
+            f,
+            "{:<16}{:>12}{:>12}{:>10}{:>12}{:>12}{:>12}",
+            "", "estimate", "std err", "t", "P>|t|", lo, hi
+        )?;
+        writeln!(f, "{}", "-".repeat(86))?;
+        for p in &self.params {
+            writeln!(
+                f,
+                "{:<16}{}{}{:>10.3}{}{}{}",
+                p.name,
+                cell(p.estimate),
+                cell(p.std_error),
+                p.t,
+                cell(p.p_value),
+                cell(p.ci_lower),
+                cell(p.ci_upper),
+            )?;
+        }
+        writeln!(f, "{rule}")
+    }
+}
+
+fn cell(v: f64) -> String {
+    crate::inference::format_cell(Some(v), 12)
+}
+
+impl fmt::Display for OlsMleComparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rule = "=".repeat(86);
+        writeln!(f, "{rule}")?;
+        writeln!(
+            f,
+            "{:^86}",
+            "Closed-form OLS beside the iterative Gaussian MLE"
+        )?;
+        writeln!(f, "{rule}")?;
+        writeln!(
+            f,
+            "{:<16}{:>18}{:>18}{:>11}{:>11}{:>12}",
+            "", "β (OLS)", "β (MLE)", "se OLS", "se MLE", "ratio"
+        )?;
+        writeln!(f, "{}", "-".repeat(86))?;
+        for ((o, m), r) in self
+            .ols
+            .params
+            .iter()
+            .zip(&self.mle.params)
+            .zip(&self.se_ratios)
+        {
+            writeln!(
+                f,
+                "{:<16}{:>18.10}{:>18.10}{:>11.6}{:>11.6}{:>12.8}",
+                o.name,
+                o.estimate,
+                m.estimate,
+                o.std_error,
+                m.std_error.unwrap_or(f64::NAN),
+                r
+            )?;
+        }
+        writeln!(f, "{}", "-".repeat(86))?;
+        let n = self.ols.n_obs;
+        let p = self.ols.params.len();
+        writeln!(
+            f,
+            "largest relative difference in β:   {:.2e}",
+            self.max_rel_beta_diff
+        )?;
+        writeln!(
+            f,
+            "σ̂ = √(RSS/n)       (MLE):           {:.8}",
+            self.sigma_mle
+        )?;
+        writeln!(
+            f,
+            "s = √(RSS/(n−p))   (OLS):           {:.8}",
+            self.sigma_ols
+        )?;
+        writeln!(
+            f,
+            "se ratio OLS/MLE expected √(n/(n−p)) = √({n}/{}) = {:.8}",
+            n - p,
+            self.expected_se_ratio
+        )?;
+        let c = &self.mle.convergence;
+        writeln!(
+            f,
+            "MLE: {} in {} iterations ({} gradients), converged: {}",
+            c.optimizer, c.iterations, c.gradient_evals, c.converged
+        )?;
+        writeln!(f, "{rule}")
+    }
+}

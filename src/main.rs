@@ -1,0 +1,344 @@
+//! `mle`: fit, compare, predict and simulate from CSV files. The binary parses and validates
+//! arguments, calls the library, formats the result and maps errors to exit codes.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use mle::closed_form::{compare_ols_mle, ols};
+use mle::data::{DesignBuilder, ModelFrame, ResponseSpec, TrialsSpec, read_csv, write_csv};
+use mle::model::ModelKind;
+use mle::optim::{Observer, Progress};
+use mle::persist::{SavedModel, write_atomic};
+use mle::simulate::simulate;
+use mle::{FitOptions, FitResult, MleError, Optimizer};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (for fit: converged)
+  1  the fit did not converge, or the maximum likelihood estimate does not exist
+     (separation); what was found is still printed
+  2  usage error (unknown option, missing argument)
+  3  bad input: missing or unreadable file, malformed CSV, unknown column, bad value,
+     data the model cannot use, corrupt model file
+  4  numerical failure: non-finite log-likelihood at the start, optimizer failure";
+
+/// Maximum likelihood estimation with automatic differentiation.
+#[derive(Parser)]
+#[command(name = "mle", version, about, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fit a model by maximum likelihood and report estimates with inference.
+    Fit(FitArgs),
+    /// Closed-form ordinary least squares (QR), with t-based inference.
+    Ols(LinearArgs),
+    /// Closed-form OLS beside the iterative Gaussian MLE on the same data.
+    Compare(LinearArgs),
+    /// Predict from a model saved with `mle fit --save`.
+    Predict(PredictArgs),
+    /// Simulate data from known parameters (saved beside the CSV as JSON).
+    Simulate(SimulateArgs),
+}
+
+#[derive(Args)]
+struct DataArgs {
+    /// CSV file with a header row.
+    #[arg(long, value_name = "FILE.csv")]
+    data: PathBuf,
+    /// Response column; COLUMN=LEVEL makes a 0/1 response (species=setosa).
+    #[arg(long, value_name = "COLUMN[=LEVEL]")]
+    y: String,
+    /// Covariate columns (default: every numeric column but the response and trials).
+    #[arg(long, value_name = "COL,COL,...", value_delimiter = ',')]
+    x: Option<Vec<String>>,
+    /// Fit without an intercept.
+    #[arg(long)]
+    no_intercept: bool,
+}
+
+#[derive(Args)]
+struct FitArgs {
+    /// logistic (alias bernoulli), binomial, or gaussian (alias linear).
+    model: ModelKind,
+    #[command(flatten)]
+    data: DataArgs,
+    /// Binomial trials: a column of trial counts, or one number for every row.
+    #[arg(long, value_name = "COLUMN|N")]
+    trials: Option<String>,
+    /// lbfgs, newton or gradient.
+    #[arg(long, default_value = "lbfgs")]
+    optimizer: Optimizer,
+    /// Iteration limit (default: 1000 lbfgs, 100 newton, 20000 gradient).
+    #[arg(long, value_name = "N")]
+    max_iter: Option<u64>,
+    /// Relative gradient tolerance.
+    #[arg(long, value_name = "T", default_value_t = mle::optim::DEFAULT_GTOL)]
+    tol: f64,
+    /// L2 penalty λ on the slopes (λ = 1/C of scikit-learn).
+    #[arg(long, value_name = "LAMBDA")]
+    l2: Option<f64>,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = mle::optim::DEFAULT_LEVEL)]
+    level: f64,
+    /// Print one JSON object on stdout instead of the summary.
+    #[arg(long)]
+    json: bool,
+    /// Save the fitted model as JSON (atomically) for `mle predict`.
+    #[arg(long, value_name = "MODEL.json")]
+    save: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct LinearArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = mle::optim::DEFAULT_LEVEL)]
+    level: f64,
+    /// Print one JSON object on stdout instead of the summary.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct PredictArgs {
+    /// A model saved with `mle fit --save`.
+    #[arg(long, value_name = "MODEL.json")]
+    model: PathBuf,
+    /// CSV file with the model's columns.
+    #[arg(long, value_name = "FILE.csv")]
+    data: PathBuf,
+    /// Write the predictions here (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE.csv")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct SimulateArgs {
+    /// logistic, binomial or gaussian.
+    model: ModelKind,
+    /// Number of rows.
+    #[arg(long)]
+    n: usize,
+    /// Number of covariates (besides the intercept).
+    #[arg(long)]
+    p: usize,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The CSV file to write; the true parameters go beside it as JSON (FILE.json).
+    #[arg(long, value_name = "FILE.csv")]
+    out: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Fit(a) => fit(a),
+        Command::Ols(a) => linear(a, false),
+        Command::Compare(a) => linear(a, true),
+        Command::Predict(a) => predict(a),
+        Command::Simulate(a) => simulate_data(a),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+fn exit_code(e: &MleError) -> u8 {
+    match e {
+        MleError::NotConverged { .. } => 1,
+        MleError::NonFiniteStart { .. } | MleError::Optimizer(_) => 4,
+        _ => 3,
+    }
+}
+
+fn frame(d: &DataArgs, trials: Option<&str>) -> mle::Result<ModelFrame> {
+    let data = read_csv(&d.data)?;
+    let mut builder = DesignBuilder::new(ResponseSpec::parse(&d.y)).intercept(!d.no_intercept);
+    if let Some(x) = &d.x {
+        builder = builder.columns(x.iter().map(|c| c.trim().to_string()));
+    }
+    if let Some(t) = trials {
+        builder = builder.trials(match t.trim().parse::<f64>() {
+            Ok(n) => TrialsSpec::Constant(n),
+            Err(_) => TrialsSpec::Column(t.trim().to_string()),
+        });
+    }
+    builder.build(&data)
+}
+
+fn print_json(value: &impl serde::Serialize) -> mle::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// The fit's JSON, with `sigma` and its standard error lifted to the top for gaussian fits.
+fn fit_json(r: &FitResult) -> mle::Result<serde_json::Value> {
+    let mut v = serde_json::to_value(r)?;
+    if let Some(sigma) = r.param("sigma").filter(|_| r.model == "gaussian") {
+        v["sigma"] = serde_json::json!(sigma.estimate);
+        v["sigma_std_error"] = serde_json::json!(sigma.std_error);
+    }
+    Ok(v)
+}
+
+fn fit(a: FitArgs) -> mle::Result<ExitCode> {
+    if a.model == ModelKind::Binomial && a.trials.is_none() {
+        return Err(MleError::InvalidOption(
+            "binomial needs --trials (a column of trial counts, or one number for every row)"
+                .into(),
+        ));
+    }
+    let frame = frame(&a.data, a.trials.as_deref())?;
+    let mut options = FitOptions::default()
+        .optimizer(a.optimizer)
+        .gtol(a.tol)
+        .level(a.level);
+    if let Some(n) = a.max_iter {
+        options = options.max_iter(n);
+    }
+    if let Some(l) = a.l2 {
+        options = options.l2(l);
+    }
+    let mut progress = Spinner::new();
+    let result = a.model.fit(&frame, &options, &mut progress)?;
+    progress.finish();
+    if a.json {
+        print_json(&fit_json(&result)?)?;
+    } else {
+        print!("{result}");
+    }
+    for w in &result.warnings {
+        eprintln!("warning: {w}");
+    }
+    if let Some(path) = &a.save {
+        SavedModel::new(a.model, &frame.response_name, &frame.design, result.clone()).save(path)?;
+    }
+    Ok(if result.convergence.converged {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
+    let frame = frame(&a.data, None)?;
+    if compare {
+        let options = FitOptions::default().level(a.level);
+        let c = compare_ols_mle(&frame.design, &frame.response, &options)?;
+        if a.json {
+            print_json(&c)?;
+        } else {
+            print!("{c}");
+        }
+        return Ok(if c.mle.convergence.converged {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    let r = ols(&frame.design, &frame.response, a.level)?;
+    if a.json {
+        print_json(&r)?;
+    } else {
+        print!("{r}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn predict(a: PredictArgs) -> mle::Result<ExitCode> {
+    let saved = SavedModel::load(&a.model)?;
+    let data = read_csv(&a.data)?;
+    let values = saved.predict(&data)?;
+    let name = match saved.model {
+        ModelKind::Gaussian => "mean",
+        ModelKind::Logistic | ModelKind::Binomial => "probability",
+    };
+    match &a.out {
+        Some(path) => write_csv(path, &[(name.to_string(), values)])?,
+        None => {
+            println!("{name}");
+            for v in values {
+                println!("{v}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn simulate_data(a: SimulateArgs) -> mle::Result<ExitCode> {
+    let (columns, truth) = simulate(a.model, a.n, a.p, a.seed)?;
+    write_csv(&a.out, &columns)?;
+    let json_path = a.out.with_extension("json");
+    let mut json = serde_json::to_string_pretty(&truth)?;
+    json.push('\n');
+    write_atomic(&json_path, json.as_bytes())?;
+    println!(
+        "{} rows of {} data written to {} (seed {}); true parameters (also in {}):",
+        truth.n,
+        truth.model.name(),
+        a.out.display(),
+        truth.seed,
+        json_path.display()
+    );
+    for (name, value) in &truth.params {
+        println!("  {name:<12} {value}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Progress on stderr for fits that run longer than a second, only on a terminal.
+struct Spinner {
+    start: Instant,
+    bar: Option<ProgressBar>,
+    enabled: bool,
+}
+
+impl Spinner {
+    fn new() -> Self {
+        Self {
+            start: Instant::now(),
+            bar: None,
+            enabled: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for Spinner {
+    fn observe(&mut self, p: &Progress) {
+        if !self.enabled || self.start.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = ProgressBar::new_spinner();
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed} {msg}") {
+                bar.set_style(style);
+            }
+            bar
+        });
+        bar.set_message(format!(
+            "iteration {}  log-likelihood {:.6}  gradient norm {:.2e}",
+            p.iteration, p.objective, p.gradient_norm
+        ));
+        bar.tick();
+    }
+}

@@ -1,0 +1,535 @@
+//! The `mle` binary end to end (assert_cmd), on bundled data: fit, JSON, save/predict, ols,
+//! compare, simulate → fit; exit codes; and one test per kind of bad input.
+
+mod common;
+use common::*;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn mle() -> Command {
+    Command::cargo_bin("mle").unwrap()
+}
+
+fn data(name: &str) -> String {
+    data_path(name).display().to_string()
+}
+
+fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out).expect("stdout is one JSON object")
+}
+
+#[test]
+fn fit_json_matches_statsmodels() {
+    // statsmodels 0.15.0 Logit (tests/data/logistic_n1000_p5.json)
+    let e = reference("logistic_n1000_p5.json");
+    let out = mle()
+        .args([
+            "fit",
+            "logistic",
+            "--data",
+            &data("logistic_n1000_p5.csv"),
+            "--y",
+            "y",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["model"], "logistic");
+    assert_eq!(v["n_obs"], 1000);
+    assert_eq!(v["converged"], true);
+    assert_eq!(v["optimizer"], "lbfgs");
+    let est: Vec<f64> = v["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| number(&p["estimate"]))
+        .collect();
+    assert_rel("estimate", &est, &numbers(&e["estimate"]), 1e-6);
+    assert_eq!(v["params"][0]["name"], "intercept");
+    assert_value_abs(
+        "log_likelihood",
+        number(&v["log_likelihood"]),
+        &e["log_likelihood"],
+        1e-8,
+    );
+    for key in [
+        "aic",
+        "bic",
+        "log_likelihood_null",
+        "llr",
+        "llr_p_value",
+        "pseudo_r2",
+        "iterations",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+}
+
+/// The snapshot's numbers agree with statsmodels 0.15.0's `Logit(...).fit(method="newton")
+/// .summary()` on the same data to every digit both print (coef 8.0928 / 0.1294 / −3.2128, std err
+/// 2.389 / 0.247 / 0.638, LL −75.825, LL-Null −95.477, LLR p 2.919e-09, pseudo R² 0.2058).
+#[test]
+fn fit_text_summary_snapshot() {
+    let out = mle()
+        .args([
+            "fit",
+            "logistic",
+            "--data",
+            &data("iris.csv"),
+            "--y",
+            "species=versicolor",
+        ])
+        .args(["--x", "sepal_length,sepal_width", "--optimizer", "newton"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    // the last digits of a gradient at the optimum are rounding noise: redact them
+    insta::with_settings!({filters => vec![
+        (r"Gradient norm:\s+\S+", "Gradient norm: [noise]"),
+        (r"Newton step / se:\s+\S+", "Newton step / se: [noise]"),
+    ]}, {
+        insta::assert_snapshot!(text);
+    });
+}
+
+#[test]
+fn gaussian_json_has_sigma_and_ols_json_has_t() {
+    let e = reference("linear_n500_p3.json");
+    let out = mle()
+        .args([
+            "fit",
+            "linear",
+            "--data",
+            &data("linear_n500_p3.csv"),
+            "--y",
+            "y",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["model"], "gaussian");
+    assert_value_rel("sigma", number(&v["sigma"]), &e["mle"]["sigma"], 1e-8);
+    assert_value_rel(
+        "sigma se",
+        number(&v["sigma_std_error"]),
+        &e["mle"]["sigma_std_error"],
+        1e-7,
+    );
+
+    let out = mle()
+        .args([
+            "ols",
+            "--data",
+            &data("linear_n500_p3.csv"),
+            "--y",
+            "y",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let t: Vec<f64> = v["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| number(&p["t"]))
+        .collect();
+    assert_rel("t", &t, &numbers(&e["ols"]["t"]), 1e-10);
+    for key in ["r_squared", "adj_r_squared", "rss", "sigma2", "df_resid"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_value_rel("rss", number(&v["rss"]), &e["ols"]["rss"], 1e-12);
+}
+
+#[test]
+fn compare_prints_both_fits() {
+    mle()
+        .args(["compare", "--data", &data("linear_n500_p3.csv"), "--y", "y"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("β (OLS)").and(predicate::str::contains("√(500/496)")));
+}
+
+#[test]
+fn save_and_predict_reproduce_scikit_learn() {
+    // scikit-learn 1.9.1 LogisticRegression() on the iris split (tests/data/iris_setosa_l2.json)
+    let e = reference("iris_setosa_l2.json");
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    let out = dir.path().join("pred.csv");
+    mle()
+        .args([
+            "fit",
+            "logistic",
+            "--data",
+            &data("iris_setosa_train.csv"),
+            "--y",
+            "setosa",
+        ])
+        .args(["--l2", "1", "--save", model.to_str().unwrap()])
+        .assert()
+        .success();
+    mle()
+        .args([
+            "predict",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            &data("iris_setosa_test.csv"),
+        ])
+        .args(["--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("probability"));
+    let p: Vec<f64> = lines.map(|l| l.parse().unwrap()).collect();
+    assert_rel(
+        "probabilities",
+        &p,
+        &numbers(&e["test_predict_proba_class1"]),
+        1e-5,
+    );
+    // and to stdout, with no temporary file left behind
+    mle()
+        .args([
+            "predict",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            &data("iris_setosa_test.csv"),
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("probability\n"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 2);
+}
+
+#[test]
+fn simulate_then_fit_recovers_the_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    for (model, extra) in [
+        ("logistic", vec![]),
+        ("gaussian", vec![]),
+        ("binomial", vec!["--trials", "trials"]),
+    ] {
+        let csv = dir.path().join(format!("{model}.csv"));
+        mle()
+            .args([
+                "simulate",
+                model,
+                "--n",
+                "4000",
+                "--p",
+                "3",
+                "--seed",
+                "7",
+                "--out",
+                csv.to_str().unwrap(),
+            ])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("intercept"));
+        let truth: Value =
+            serde_json::from_str(&std::fs::read_to_string(csv.with_extension("json")).unwrap())
+                .unwrap();
+        let y = truth["response"].as_str().unwrap();
+        let out = mle()
+            .args([
+                "fit",
+                model,
+                "--data",
+                csv.to_str().unwrap(),
+                "--y",
+                y,
+                "--json",
+            ])
+            .args(&extra)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let v = json_of(&out);
+        for (p, t) in v["params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(truth["params"].as_array().unwrap())
+        {
+            assert_eq!(p["name"], t[0]);
+            let z = (number(&p["estimate"]) - number(&t[1])) / number(&p["std_error"]);
+            assert!(z.abs() < 4.0, "{model} {}: {z:.1} SE from the truth", t[0]);
+        }
+    }
+}
+
+#[test]
+fn coin_flips_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("flips.csv");
+    std::fs::write(&csv, "heads\n55\n").unwrap();
+    let out = mle()
+        .args([
+            "fit",
+            "binomial",
+            "--data",
+            csv.to_str().unwrap(),
+            "--y",
+            "heads",
+            "--trials",
+            "100",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["params"][0]["name"], "p");
+    // closed form: p̂ = 0.55, se = √(0.55·0.45/100)
+    assert_abs("p", &[number(&v["params"][0]["estimate"])], &[0.55], 1e-9);
+    assert_rel(
+        "se",
+        &[number(&v["params"][0]["std_error"])],
+        &[(0.55f64 * 0.45 / 100.0).sqrt()],
+        1e-8,
+    );
+}
+
+#[test]
+fn separation_prints_what_it_found_and_exits_1() {
+    let out = mle()
+        .args([
+            "fit",
+            "logistic",
+            "--data",
+            &data("iris.csv"),
+            "--y",
+            "species=setosa",
+        ])
+        .args(["--x", "sepal_length,sepal_width", "--json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("perfect separation"))
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["converged"], false);
+    assert_eq!(v["reason"], "separation");
+    assert_eq!(v["separation"]["kind"], "complete");
+}
+
+/// Runs `mle` with `args` on a CSV holding `content`; expects exit `code`, a message containing
+/// each of `needles`, and no panic.
+fn bad_input(content: &str, args: &[&str], code: i32, needles: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("input.csv");
+    std::fs::write(&csv, content).unwrap();
+    let mut all = vec!["fit"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--data", csv.to_str().unwrap()]);
+    let assert = mle()
+        .args(&all)
+        .assert()
+        .code(code)
+        .stderr(predicate::str::contains("panicked").not());
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: '{n}' not in: {err}");
+    }
+    assert_eq!(err.lines().count(), 1, "one clear message: {err}");
+}
+
+#[test]
+fn bad_inputs_exit_3_with_the_cause() {
+    let logistic = ["logistic", "--y", "y"];
+    bad_input("", &logistic, 3, &["input.csv", "empty"]);
+    bad_input("x,y\n", &logistic, 3, &["no data rows"]);
+    bad_input(
+        "x,y\n1,0\n2\n",
+        &logistic,
+        3,
+        &["line 3", "1 fields", "expected 2"],
+    );
+    bad_input(
+        "x,y\n1,0\nabc,1\n3,1\n",
+        &logistic,
+        3,
+        &["input.csv", "row 2", "'x'", "'abc'"],
+    );
+    bad_input(
+        "x,y\n1,0\n,1\n3,1\n",
+        &logistic,
+        3,
+        &["row 2", "'x'", "missing"],
+    );
+    bad_input(
+        "x,y\n1,0\nNaN,1\n3,1\n",
+        &logistic,
+        3,
+        &["row 2", "'x'", "not a finite"],
+    );
+    bad_input(
+        "x,y\n1,0\ninf,1\n3,1\n",
+        &logistic,
+        3,
+        &["row 2", "not a finite"],
+    );
+    bad_input(
+        "x,y\n1,0\n2,1\n3,1\n",
+        &["logistic", "--y", "y", "--x", "z"],
+        3,
+        &["no column named 'z'"],
+    );
+    bad_input("x,y\n1,0\n2,2\n3,1\n", &logistic, 3, &["row 2", "0 or 1"]);
+    bad_input(
+        "x,k,m\n1,1,3\n2,5,4\n3,1,3\n",
+        &["binomial", "--y", "k", "--trials", "m"],
+        3,
+        &["row 2", "exceed"],
+    );
+    bad_input(
+        "x,k,m\n1,1,3\n2,-1,4\n3,1,3\n",
+        &["binomial", "--y", "k", "--trials", "m"],
+        3,
+        &["row 2", "successes"],
+    );
+    bad_input(
+        "x,c,y\n1,5,0\n2,5,1\n3,5,1\n",
+        &logistic,
+        3,
+        &["'c' is constant"],
+    );
+    bad_input(
+        "x,w,y\n1,1,0\n2,2,1\n3,3,1\n",
+        &logistic,
+        3,
+        &["'w' is identical to column 'x'"],
+    );
+    bad_input(
+        "a,b,c,y\n1,2,3,0\n2,1,5,1\n",
+        &logistic,
+        3,
+        &["4 parameters but only 2 rows"],
+    );
+    bad_input("x,k\n1,1\n", &["binomial", "--y", "k"], 3, &["--trials"]);
+}
+
+#[test]
+fn missing_file_and_bad_model_files() {
+    mle()
+        .args(["fit", "logistic", "--data", "/no/such/file.csv", "--y", "y"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("/no/such/file.csv"));
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    let predict = |model: &std::path::Path| {
+        mle()
+            .args([
+                "predict",
+                "--model",
+                model.to_str().unwrap(),
+                "--data",
+                &data("iris.csv"),
+            ])
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains("panicked").not())
+            .get_output()
+            .stderr
+            .clone()
+    };
+    std::fs::write(&model, "{ not json").unwrap();
+    assert!(
+        String::from_utf8(predict(&model))
+            .unwrap()
+            .contains("not a valid JSON model")
+    );
+    std::fs::write(&model, "{\"model\": \"logistic\"}").unwrap();
+    assert!(
+        String::from_utf8(predict(&model))
+            .unwrap()
+            .contains("not an mle model file")
+    );
+    // a saved logistic model whose parameters were edited to another model's shape
+    mle()
+        .args([
+            "fit",
+            "logistic",
+            "--data",
+            &data("iris_setosa_train.csv"),
+            "--y",
+            "setosa",
+            "--l2",
+            "1",
+        ])
+        .args(["--save", model.to_str().unwrap()])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&model).unwrap().replace(
+        "\"model\": \"logistic\",\n  \"response\"",
+        "\"model\": \"gaussian\",\n  \"response\"",
+    );
+    std::fs::write(&model, text).unwrap();
+    assert!(
+        String::from_utf8(predict(&model))
+            .unwrap()
+            .contains("corrupt model file")
+    );
+    // data without the model's columns
+    mle()
+        .args([
+            "fit",
+            "logistic",
+            "--data",
+            &data("iris_setosa_train.csv"),
+            "--y",
+            "setosa",
+            "--l2",
+            "1",
+        ])
+        .args(["--save", model.to_str().unwrap()])
+        .assert()
+        .success();
+    mle()
+        .args([
+            "predict",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            &data("linear_n500_p3.csv"),
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("no column named 'sepal_length'"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    mle()
+        .args(["fit", "poisson", "--data", "x.csv", "--y", "y"])
+        .assert()
+        .code(2);
+    mle().args(["fit", "logistic"]).assert().code(2);
+}
