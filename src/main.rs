@@ -26,6 +26,9 @@ Exit codes:
      data the model cannot use, corrupt model file
   4  numerical failure: non-finite log-likelihood at the start, optimizer failure";
 
+/// [`mle::optim::DEFAULT_GTOL`] as the help shows it.
+const GTOL_TEXT: &str = "1e-10";
+
 /// Maximum likelihood estimation with automatic differentiation.
 #[derive(Parser)]
 #[command(name = "mle", version, about, after_help = EXIT_CODES)]
@@ -80,7 +83,7 @@ struct FitArgs {
     #[arg(long, value_name = "N")]
     max_iter: Option<u64>,
     /// Relative gradient tolerance.
-    #[arg(long, value_name = "T", default_value_t = mle::optim::DEFAULT_GTOL)]
+    #[arg(long, value_name = "T", default_value = GTOL_TEXT)]
     tol: f64,
     /// L2 penalty λ on the slopes (λ = 1/C of scikit-learn).
     #[arg(long, value_name = "LAMBDA")]
@@ -169,7 +172,12 @@ fn frame(d: &DataArgs, trials: Option<&str>) -> mle::Result<ModelFrame> {
     let data = read_csv(&d.data)?;
     let mut builder = DesignBuilder::new(ResponseSpec::parse(&d.y)).intercept(!d.no_intercept);
     if let Some(x) = &d.x {
-        builder = builder.columns(x.iter().map(|c| c.trim().to_string()));
+        // `--x ""` asks for no covariates (the intercept alone)
+        builder = builder.columns(
+            x.iter()
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty()),
+        );
     }
     if let Some(t) = trials {
         builder = builder.trials(match t.trim().parse::<f64>() {
@@ -340,5 +348,22 @@ impl Observer for Spinner {
             p.iteration, p.objective, p.gradient_norm
         ));
         bar.tick();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn help_shows_the_library_default_tolerance() {
+        assert_eq!(
+            super::GTOL_TEXT.parse::<f64>().unwrap(),
+            mle::optim::DEFAULT_GTOL
+        );
+    }
+
+    #[test]
+    fn arguments_are_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

@@ -171,7 +171,11 @@ mod tests {
         write_atomic(&path, b"old").unwrap();
         write_atomic(&path, b"new contents").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new contents");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary left"
+        );
         // a directory that does not exist: an error naming the path, nothing written
         let missing = dir.path().join("no/such/dir/out.json");
         let err = write_atomic(&missing, b"x").unwrap_err().to_string();

@@ -129,10 +129,15 @@ impl fmt::Display for OlsMleComparison {
             self.expected_se_ratio
         )?;
         let c = &self.mle.convergence;
+        writeln!(f, "OLS: closed form in {:.3} ms", self.ols_time_s * 1e3)?;
         writeln!(
             f,
-            "MLE: {} in {} iterations ({} gradients), converged: {}",
-            c.optimizer, c.iterations, c.gradient_evals, c.converged
+            "MLE: {} in {} iterations ({} gradients, {:.3} ms), converged: {}",
+            c.optimizer,
+            c.iterations,
+            c.gradient_evals,
+            c.wall_time_s * 1e3,
+            c.converged
         )?;
         writeln!(f, "{rule}")
     }
