@@ -20,26 +20,24 @@ fn json_of(out: &[u8]) -> Value {
     serde_json::from_slice(out).expect("stdout is one JSON object")
 }
 
+/// Runs `mle args…`, expects success, and parses stdout as one JSON object.
+fn json_success(args: &[&str]) -> Value {
+    json_of(&mle().args(args).assert().success().get_output().stdout)
+}
+
 #[test]
 fn fit_json_matches_statsmodels() {
     // statsmodels 0.15.0 Logit (tests/data/logistic_n1000_p5.json)
     let e = reference("logistic_n1000_p5.json");
-    let out = mle()
-        .args([
-            "fit",
-            "logistic",
-            "--data",
-            &data("logistic_n1000_p5.csv"),
-            "--y",
-            "y",
-            "--json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let v = json_success(&[
+        "fit",
+        "logistic",
+        "--data",
+        &data("logistic_n1000_p5.csv"),
+        "--y",
+        "y",
+        "--json",
+    ]);
     assert_eq!(v["model"], "logistic");
     assert_eq!(v["n_obs"], 1000);
     assert_eq!(v["converged"], true);
@@ -104,22 +102,15 @@ fn fit_text_summary_snapshot() {
 #[test]
 fn gaussian_json_has_sigma_and_ols_json_has_t() {
     let e = reference("linear_n500_p3.json");
-    let out = mle()
-        .args([
-            "fit",
-            "linear",
-            "--data",
-            &data("linear_n500_p3.csv"),
-            "--y",
-            "y",
-            "--json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let v = json_success(&[
+        "fit",
+        "linear",
+        "--data",
+        &data("linear_n500_p3.csv"),
+        "--y",
+        "y",
+        "--json",
+    ]);
     assert_eq!(v["model"], "gaussian");
     assert_value_rel("sigma", number(&v["sigma"]), &e["mle"]["sigma"], 1e-8);
     assert_value_rel(
@@ -129,21 +120,14 @@ fn gaussian_json_has_sigma_and_ols_json_has_t() {
         1e-7,
     );
 
-    let out = mle()
-        .args([
-            "ols",
-            "--data",
-            &data("linear_n500_p3.csv"),
-            "--y",
-            "y",
-            "--json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let v = json_success(&[
+        "ols",
+        "--data",
+        &data("linear_n500_p3.csv"),
+        "--y",
+        "y",
+        "--json",
+    ]);
     let t: Vec<f64> = v["params"]
         .as_array()
         .unwrap()
@@ -166,13 +150,8 @@ fn compare_prints_both_fits() {
         .stdout(predicate::str::contains("β (OLS)").and(predicate::str::contains("√(500/496)")));
 }
 
-#[test]
-fn save_and_predict_reproduce_scikit_learn() {
-    // scikit-learn 1.9.1 LogisticRegression() on the iris split (tests/data/iris_setosa_l2.json)
-    let e = reference("iris_setosa_l2.json");
-    let dir = tempfile::tempdir().unwrap();
-    let model = dir.path().join("model.json");
-    let out = dir.path().join("pred.csv");
+/// Fits scikit-learn's default logistic regression (L2, C = 1) on the iris split and saves it.
+fn save_iris_model(path: &std::path::Path) {
     mle()
         .args([
             "fit",
@@ -182,9 +161,19 @@ fn save_and_predict_reproduce_scikit_learn() {
             "--y",
             "setosa",
         ])
-        .args(["--l2", "1", "--save", model.to_str().unwrap()])
+        .args(["--l2", "1", "--save", path.to_str().unwrap()])
         .assert()
         .success();
+}
+
+#[test]
+fn save_and_predict_reproduce_scikit_learn() {
+    // scikit-learn 1.9.1 LogisticRegression() on the iris split (tests/data/iris_setosa_l2.json)
+    let e = reference("iris_setosa_l2.json");
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    let out = dir.path().join("pred.csv");
+    save_iris_model(&model);
     mle()
         .args([
             "predict",
@@ -286,24 +275,17 @@ fn coin_flips_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("flips.csv");
     std::fs::write(&csv, "heads\n55\n").unwrap();
-    let out = mle()
-        .args([
-            "fit",
-            "binomial",
-            "--data",
-            csv.to_str().unwrap(),
-            "--y",
-            "heads",
-            "--trials",
-            "100",
-            "--json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let v = json_success(&[
+        "fit",
+        "binomial",
+        "--data",
+        csv.to_str().unwrap(),
+        "--y",
+        "heads",
+        "--trials",
+        "100",
+        "--json",
+    ]);
     assert_eq!(v["params"][0]["name"], "p");
     // closed form: p̂ = 0.55, se = √(0.55·0.45/100)
     assert_abs("p", &[number(&v["params"][0]["estimate"])], &[0.55], 1e-9);
@@ -444,85 +426,39 @@ fn missing_file_and_bad_model_files() {
         .stderr(predicate::str::contains("/no/such/file.csv"));
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("model.json");
-    let predict = |model: &std::path::Path| {
-        mle()
+    // predicting with `model` on `file` must fail with exit 3, a message, and no panic
+    let predict = |model: &std::path::Path, file: &str| {
+        let out = mle()
             .args([
                 "predict",
                 "--model",
                 model.to_str().unwrap(),
                 "--data",
-                &data("iris.csv"),
+                &data(file),
             ])
             .assert()
             .code(3)
             .stderr(predicate::str::contains("panicked").not())
             .get_output()
             .stderr
-            .clone()
+            .clone();
+        String::from_utf8(out).unwrap()
     };
     std::fs::write(&model, "{ not json").unwrap();
-    assert!(
-        String::from_utf8(predict(&model))
-            .unwrap()
-            .contains("not a valid JSON model")
-    );
+    assert!(predict(&model, "iris.csv").contains("not a valid JSON model"));
     std::fs::write(&model, "{\"model\": \"logistic\"}").unwrap();
-    assert!(
-        String::from_utf8(predict(&model))
-            .unwrap()
-            .contains("not an mle model file")
-    );
-    // a saved logistic model whose parameters were edited to another model's shape
-    mle()
-        .args([
-            "fit",
-            "logistic",
-            "--data",
-            &data("iris_setosa_train.csv"),
-            "--y",
-            "setosa",
-            "--l2",
-            "1",
-        ])
-        .args(["--save", model.to_str().unwrap()])
-        .assert()
-        .success();
+    assert!(predict(&model, "iris.csv").contains("not an mle model file"));
+    // a saved logistic model relabelled as another model
+    save_iris_model(&model);
     let text = std::fs::read_to_string(&model).unwrap().replace(
         "\"model\": \"logistic\",\n  \"response\"",
         "\"model\": \"gaussian\",\n  \"response\"",
     );
     std::fs::write(&model, text).unwrap();
-    assert!(
-        String::from_utf8(predict(&model))
-            .unwrap()
-            .contains("corrupt model file")
-    );
+    assert!(predict(&model, "iris.csv").contains("corrupt model file"));
     // data without the model's columns
-    mle()
-        .args([
-            "fit",
-            "logistic",
-            "--data",
-            &data("iris_setosa_train.csv"),
-            "--y",
-            "setosa",
-            "--l2",
-            "1",
-        ])
-        .args(["--save", model.to_str().unwrap()])
-        .assert()
-        .success();
-    mle()
-        .args([
-            "predict",
-            "--model",
-            model.to_str().unwrap(),
-            "--data",
-            &data("linear_n500_p3.csv"),
-        ])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("no column named 'sepal_length'"));
+    save_iris_model(&model);
+    assert!(predict(&model, "linear_n500_p3.csv").contains("no column named 'sepal_length'"));
 }
 
 #[test]

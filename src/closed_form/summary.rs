@@ -4,6 +4,7 @@ use std::fmt;
 
 use super::compare::OlsMleComparison;
 use super::ols::OlsResult;
+use crate::inference::summary::{TableRow, write_table};
 
 impl fmt::Display for OlsResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -41,33 +42,21 @@ impl fmt::Display for OlsResult {
             writeln!(f, "{a:<20}{b:>22}   {c:<22}{d:>19}")?;
         }
         writeln!(f, "{}", "-".repeat(86))?;
-        let lo = format!("[{:.3}", (1.0 - self.level) / 2.0);
-        let hi = format!("{:.3}]", 0.5 + self.level / 2.0);
-        writeln!(
-            f,
-            "{:<16}{:>12}{:>12}{:>10}{:>12}{:>12}{:>12}",
-            "", "estimate", "std err", "t", "P>|t|", lo, hi
-        )?;
-        writeln!(f, "{}", "-".repeat(86))?;
-        for p in &self.params {
-            writeln!(
-                f,
-                "{:<16}{}{}{:>10.3}{}{}{}",
-                p.name,
-                cell(p.estimate),
-                cell(p.std_error),
-                p.t,
-                cell(p.p_value),
-                cell(p.ci_lower),
-                cell(p.ci_upper),
-            )?;
-        }
+        let rows: Vec<TableRow> = self
+            .params
+            .iter()
+            .map(|p| TableRow {
+                name: &p.name,
+                estimate: p.estimate,
+                std_error: Some(p.std_error),
+                statistic: Some(p.t),
+                p_value: Some(p.p_value),
+                ci: (Some(p.ci_lower), Some(p.ci_upper)),
+            })
+            .collect();
+        write_table(f, "t", self.level, &rows)?;
         writeln!(f, "{rule}")
     }
-}
-
-fn cell(v: f64) -> String {
-    crate::inference::format_cell(Some(v), 12)
 }
 
 impl fmt::Display for OlsMleComparison {

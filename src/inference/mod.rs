@@ -5,7 +5,7 @@ mod covariance;
 mod dist;
 mod lr;
 mod results;
-mod summary;
+pub(crate) mod summary;
 
 pub use covariance::{NotIdentified, covariance};
 pub use dist::{chi2_sf, normal_quantile, normal_two_sided_p, t_quantile, t_two_sided_p};

@@ -15,6 +15,50 @@ pub fn format_cell(v: Option<f64>, w: usize) -> String {
     }
 }
 
+/// One row of a parameter table.
+pub(crate) struct TableRow<'a> {
+    pub name: &'a str,
+    pub estimate: f64,
+    pub std_error: Option<f64>,
+    pub statistic: Option<f64>,
+    pub p_value: Option<f64>,
+    pub ci: (Option<f64>, Option<f64>),
+}
+
+/// The parameter table shared by every summary: estimate, standard error, the test statistic
+/// (`z` or `t`), its p-value and the interval at `level`.
+pub(crate) fn write_table(
+    f: &mut fmt::Formatter<'_>,
+    statistic: &str,
+    level: f64,
+    rows: &[TableRow<'_>],
+) -> fmt::Result {
+    let lo = format!("[{:.3}", (1.0 - level) / 2.0);
+    let hi = format!("{:.3}]", 0.5 + level / 2.0);
+    let p_label = format!("P>|{statistic}|");
+    writeln!(
+        f,
+        "{:<16}{:>12}{:>12}{:>10}{:>12}{:>12}{:>12}",
+        "", "estimate", "std err", statistic, p_label, lo, hi
+    )?;
+    writeln!(f, "{}", "-".repeat(86))?;
+    for r in rows {
+        writeln!(
+            f,
+            "{:<16}{}{}{}{}{}{}",
+            r.name,
+            format_cell(Some(r.estimate), 12),
+            format_cell(r.std_error, 12),
+            r.statistic
+                .map_or_else(|| format!("{:>10}", "—"), |z| format!("{z:>10.3}")),
+            format_cell(r.p_value, 12),
+            format_cell(r.ci.0, 12),
+            format_cell(r.ci.1, 12),
+        )?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for FitResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = &self.convergence;
@@ -70,27 +114,19 @@ impl fmt::Display for FitResult {
             )?;
             writeln!(f, "{}", "-".repeat(86))?;
         }
-        let lo = format!("[{:.3}", (1.0 - self.level) / 2.0);
-        let hi = format!("{:.3}]", 0.5 + self.level / 2.0);
-        writeln!(
-            f,
-            "{:<16}{:>12}{:>12}{:>10}{:>12}{:>12}{:>12}",
-            "", "estimate", "std err", "z", "P>|z|", lo, hi
-        )?;
-        writeln!(f, "{}", "-".repeat(86))?;
-        for p in &self.params {
-            writeln!(
-                f,
-                "{:<16}{}{}{}{}{}{}",
-                p.name,
-                format_cell(Some(p.estimate), 12),
-                format_cell(p.std_error, 12),
-                p.z.map_or_else(|| format!("{:>10}", "—"), |z| format!("{z:>10.3}")),
-                format_cell(p.p_value, 12),
-                format_cell(p.ci_lower, 12),
-                format_cell(p.ci_upper, 12),
-            )?;
-        }
+        let rows: Vec<TableRow> = self
+            .params
+            .iter()
+            .map(|p| TableRow {
+                name: &p.name,
+                estimate: p.estimate,
+                std_error: p.std_error,
+                statistic: p.z,
+                p_value: p.p_value,
+                ci: (p.ci_lower, p.ci_upper),
+            })
+            .collect();
+        write_table(f, "z", self.level, &rows)?;
         writeln!(f, "{rule}")?;
         writeln!(f, "Stopped because {}.", c.reason.describe())?;
         for w in &self.warnings {
