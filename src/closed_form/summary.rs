@@ -4,14 +4,12 @@ use std::fmt;
 
 use super::compare::OlsMleComparison;
 use super::ols::OlsResult;
-use crate::inference::summary::{TableRow, write_table};
+use crate::inference::summary::{TableRow, write_table, write_title};
 
 impl fmt::Display for OlsResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let rule = "=".repeat(86);
-        writeln!(f, "{rule}")?;
-        writeln!(f, "{:^86}", "Ordinary least squares (closed form, QR)")?;
-        writeln!(f, "{rule}")?;
+        write_title(f, "Ordinary least squares (closed form, QR)")?;
         let rows = [
             (
                 "No. observations:",
@@ -62,13 +60,7 @@ impl fmt::Display for OlsResult {
 impl fmt::Display for OlsMleComparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let rule = "=".repeat(86);
-        writeln!(f, "{rule}")?;
-        writeln!(
-            f,
-            "{:^86}",
-            "Closed-form OLS beside the iterative Gaussian MLE"
-        )?;
-        writeln!(f, "{rule}")?;
+        write_title(f, "Closed-form OLS beside the iterative Gaussian MLE")?;
         writeln!(
             f,
             "{:<16}{:>18}{:>18}{:>11}{:>11}{:>12}",

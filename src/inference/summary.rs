@@ -15,6 +15,13 @@ pub fn format_cell(v: Option<f64>, w: usize) -> String {
     }
 }
 
+/// A title between two rules, centred in the 86 columns of every summary.
+pub(crate) fn write_title(f: &mut fmt::Formatter<'_>, title: &str) -> fmt::Result {
+    let rule = "=".repeat(86);
+    let centred = format!("{title:^86}");
+    writeln!(f, "{rule}\n{}\n{rule}", centred.trim_end())
+}
+
 /// One row of a parameter table.
 pub(crate) struct TableRow<'a> {
     pub name: &'a str,
@@ -63,13 +70,7 @@ impl fmt::Display for FitResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = &self.convergence;
         let rule = "=".repeat(86);
-        writeln!(f, "{rule}")?;
-        writeln!(
-            f,
-            "{:^86}",
-            format!("Maximum likelihood fit: {}", self.model)
-        )?;
-        writeln!(f, "{rule}")?;
+        write_title(f, &format!("Maximum likelihood fit: {}", self.model))?;
         let mut left = vec![
             ("Model:", self.model.clone()),
             ("Method:", format!("MLE ({})", c.optimizer)),
