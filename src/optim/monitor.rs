@@ -36,8 +36,9 @@ pub struct Tracker<'o> {
     pub(crate) stalled_for: u32,
 }
 
-/// Iterations without any rise of the objective after which a solver counts as stalled.
-const STALL_ITERATIONS: u32 = 10;
+/// Iterations without any rise of the objective after which a solver counts as stalled (at once
+/// when a step moves no parameter by more than a few ulps).
+const STALL_ITERATIONS: u32 = 3;
 /// A stalled solver still counts as converged when the relative gradient is within this factor
 /// of `gtol`: the objective cannot rise further in floating point.
 pub const PRECISION_FACTOR: f64 = 1e3;
@@ -95,7 +96,20 @@ where
             params: u.as_slice().to_vec(),
         });
         t.last = Some((u.as_slice().to_vec(), f));
-        if f > t.best {
+        // the largest relative change of a parameter since the last iteration
+        let dx = state
+            .get_prev_param()
+            .filter(|_| state.get_iter() > 0)
+            .map(|prev| {
+                u.iter()
+                    .zip(prev.iter())
+                    .map(|(a, b)| (a - b).abs() / a.abs().max(1.0))
+                    .fold(0.0, f64::max)
+            });
+        if dx.is_some_and(|dx| dx <= 4.0 * f64::EPSILON) {
+            // the line search returned (within a few ulps) the point it started from
+            t.stalled_for = STALL_ITERATIONS;
+        } else if f > t.best {
             t.best = f;
             t.stalled_for = 0;
         } else {
@@ -111,15 +125,8 @@ where
             } else {
                 StopReason::LineSearchFailed
             });
-        } else if let Some(prev) = state.get_prev_param()
-            && state.get_iter() > 0
-        {
+        } else if let Some(dx) = dx {
             let df = (f + state.get_prev_cost()).abs();
-            let dx = u
-                .iter()
-                .zip(prev.iter())
-                .map(|(a, b)| (a - b).abs() / a.abs().max(1.0))
-                .fold(0.0, f64::max);
             // tiny steps far from a stationary point are not convergence
             if df <= t.ftol * f.abs().max(1.0) && dx <= t.xtol && rel <= PRECISION_FACTOR * t.gtol {
                 reason = Some(StopReason::RelativeChange);

@@ -3,8 +3,8 @@
 //!
 //! Values alone run on the model's plain device; values with gradients on its autodiff device
 //! (and every autodiff forward pass is followed by `backward`, so no graph is left alive). The
-//! last evaluation is cached, because line searches ask for the cost and then the gradient at the
-//! same point.
+//! last few evaluations are cached, because line searches ask for the cost and then the gradient
+//! at the same point, and solvers ask again for the gradient at the point a line search accepted.
 
 use std::cell::{Cell, RefCell};
 
@@ -19,11 +19,39 @@ use crate::model::{Constraint, Model, Role, to_natural_tensor};
 /// `hⱼ = HESSIAN_STEP · max(|uⱼ|, 1)`, about ε^{1/3} (truncation and rounding errors balanced).
 pub const HESSIAN_STEP: f64 = 6e-6;
 
-#[derive(Default)]
-struct Cache {
+/// Number of evaluations kept.
+const CACHE_SIZE: usize = 4;
+
+struct Entry {
     u: Vec<f64>,
     value: f64,
     gradient: Option<Vec<f64>>,
+}
+
+/// The most recent evaluations, newest last.
+#[derive(Default)]
+struct Cache(Vec<Entry>);
+
+impl Cache {
+    fn get(&self, u: &[f64], need_gradient: bool) -> Option<(f64, Option<Vec<f64>>)> {
+        self.0
+            .iter()
+            .rev()
+            .find(|e| e.u == u && (!need_gradient || e.gradient.is_some()))
+            .map(|e| (e.value, e.gradient.clone()))
+    }
+
+    fn put(&mut self, u: &[f64], value: f64, gradient: Option<Vec<f64>>) {
+        self.0.retain(|e| e.u != u);
+        if self.0.len() == CACHE_SIZE {
+            self.0.remove(0);
+        }
+        self.0.push(Entry {
+            u: u.to_vec(),
+            value,
+            gradient,
+        });
+    }
 }
 
 /// Evaluation counters.
@@ -86,9 +114,7 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
     }
 
     fn cached(&self, u: &[f64], need_gradient: bool) -> Option<(f64, Option<Vec<f64>>)> {
-        let c = self.cache.borrow();
-        (c.u == u && (!need_gradient || c.gradient.is_some()))
-            .then(|| (c.value, c.gradient.clone()))
+        self.cache.borrow().get(u, need_gradient)
     }
 
     fn bump(&self, f: impl FnOnce(&mut Counts)) {
@@ -107,11 +133,7 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         }
         self.bump(|c| c.values += 1);
         let v = backend::value(&|t| self.expression(t), u, self.model.device());
-        *self.cache.borrow_mut() = Cache {
-            u: u.to_vec(),
-            value: v,
-            gradient: None,
-        };
+        self.cache.borrow_mut().put(u, v, None);
         v
     }
 
@@ -122,11 +144,7 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         }
         self.bump(|c| c.gradients += 1);
         let (v, g) = backend::value_and_gradient(&|t| self.expression(t), u, self.model.device());
-        *self.cache.borrow_mut() = Cache {
-            u: u.to_vec(),
-            value: v,
-            gradient: Some(g.clone()),
-        };
+        self.cache.borrow_mut().put(u, v, Some(g.clone()));
         (v, g)
     }
 
