@@ -11,8 +11,7 @@ use crate::inference::{
 };
 use crate::model::{Constraint, Model};
 use crate::optim::{
-    Convergence, FitOptions, Objective, Observer, Optimizer, StopReason, maximize,
-    relative_gradient,
+    Convergence, FitOptions, Objective, Observer, StopReason, maximize, relative_gradient,
 };
 
 /// Fits `model` by maximum likelihood and computes inference at the estimate.
@@ -42,8 +41,9 @@ pub fn fit_observed<M: Model + ?Sized>(
     let params = model.params();
     let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
     let u0 = unconstrained_start(&params, options)?;
-    let eager = options.optimizer != Optimizer::Newton;
-    let objective = Objective::new(model, options.l2, eager);
+    // every solver here ends a successful line search by asking for the gradient at the point it
+    // accepted: evaluate value and gradient together
+    let objective = Objective::new(model, options.l2, true);
     let f0 = objective.value(&u0);
     if !f0.is_finite() {
         return Err(MleError::NonFiniteStart { value: f0 });

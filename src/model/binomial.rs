@@ -167,8 +167,17 @@ impl Model for Binomial {
     fn name(&self) -> &str {
         self.name
     }
+    /// The coefficients, starting at 0 but for the intercept, which starts at the null model's
+    /// maximum `logit(Σk / Σm)` (one Newton step fewer, typically).
     fn params(&self) -> Vec<Param> {
-        Param::linear(&self.names)
+        let mut params = Param::linear(&self.names);
+        let p = self.k_host.iter().sum::<f64>() / self.m_host.iter().sum::<f64>();
+        for param in &mut params {
+            if param.role == super::Role::Intercept && p > 0.0 && p < 1.0 {
+                param.start = crate::odds::logit(p);
+            }
+        }
+        params
     }
     fn n_obs(&self) -> usize {
         self.k_host.len()
