@@ -103,6 +103,16 @@ pub fn matrix(values: Vec<f64>, rows: usize, cols: usize, device: &Device) -> Te
     Tensor::from_data(TensorData::new(values, [rows, cols]), device)
 }
 
+/// The design matrix `X` of `design` as a rank-2 tensor on `device`.
+pub fn design_matrix(design: &crate::data::Design, device: &Device) -> Tensor<2> {
+    matrix(
+        design.values().to_vec(),
+        design.n_rows(),
+        design.n_cols(),
+        device,
+    )
+}
+
 /// The elements of a tensor, in row-major order, as `f64`.
 pub fn to_vec<const D: usize>(tensor: Tensor<D>) -> Vec<f64> {
     tensor

@@ -70,7 +70,7 @@ pub fn fit_observed<M: Model + ?Sized>(
     // separation: only for unpenalized fits (a penalty makes the maximum exist)
     let mut separation = None;
     if options.l2.is_none_or(|l| l == 0.0)
-        && let Some(s) = model.separation(&theta)
+        && let Some(s) = model.separation(&theta, &info)
     {
         reason = StopReason::Separation;
         warnings.push(s.explain());
@@ -115,10 +115,15 @@ pub fn fit_observed<M: Model + ?Sized>(
         })
         .collect();
 
-    let ll = crate::backend::value(&|t| model.loglike(t), &theta, model.device());
+    let penalized = options.l2.is_some_and(|l| l > 0.0);
+    // the maximizer's objective is the log-likelihood itself unless a penalty was subtracted
+    let ll = if penalized {
+        crate::backend::value(&|t| model.loglike(t), &theta, model.device())
+    } else {
+        optimum.value
+    };
     let k = params.len() as f64;
     let n = model.n_obs() as f64;
-    let penalized = options.l2.is_some_and(|l| l > 0.0);
     // no likelihood-ratio test for penalized fits, nor where the maximum does not exist
     let null = model
         .null_model()

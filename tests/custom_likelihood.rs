@@ -29,12 +29,7 @@ impl Poisson {
             .map(|&k| (1..=k as u64).map(|i| (i as f64).ln()).sum())
             .collect();
         Self {
-            x: backend::matrix(
-                design.values().to_vec(),
-                design.n_rows(),
-                design.n_cols(),
-                &device,
-            ),
+            x: backend::design_matrix(design, &device),
             y: backend::vector(y, &device),
             log_y_factorial: backend::vector(&lf, &device),
             names: design.names().to_vec(),

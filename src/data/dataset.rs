@@ -138,16 +138,6 @@ impl Dataset {
         }
     }
 
-    /// Names of the numeric columns, in order.
-    pub fn numeric_names(&self) -> Vec<&str> {
-        self.names
-            .iter()
-            .zip(&self.columns)
-            .filter(|(_, c)| matches!(c, Column::Numeric(_)))
-            .map(|(n, _)| n.as_str())
-            .collect()
-    }
-
     /// Columns that look like covariates: the numeric ones, and text columns in which some cell
     /// is a number (a numeric column with a bad or missing cell: using it then names that cell,
     /// instead of leaving the column out in silence). Pure text columns (labels) are left out.

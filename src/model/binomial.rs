@@ -131,12 +131,7 @@ impl Binomial {
         Ok(Self {
             name,
             names: design.names().to_vec(),
-            x: backend::matrix(
-                design.values().to_vec(),
-                design.n_rows(),
-                design.n_cols(),
-                device,
-            ),
+            x: backend::design_matrix(design, device),
             k: backend::vector(k, device),
             m: (!bernoulli).then(|| backend::vector(m, device)),
             log_choose: (!bernoulli).then(|| backend::vector(&log_choose, device)),
@@ -157,7 +152,7 @@ impl Binomial {
 
     /// Fitted probabilities `σ(xᵢβ)` for new rows `x` (row-major, same columns as the design).
     pub fn predict(&self, beta: &[f64], x: &Design) -> Vec<f64> {
-        let xt = backend::matrix(x.values().to_vec(), x.n_rows(), x.n_cols(), &self.device);
+        let xt = backend::design_matrix(x, &self.device);
         let eta = backend::linear_predictor(&xt, backend::vector(beta, &self.device));
         backend::to_vec(sigmoid(eta))
     }
@@ -221,11 +216,10 @@ impl Model for Binomial {
             n_params: 1,
         })
     }
-    fn separation(&self, theta: &[f64]) -> Option<Separation> {
+    fn separation(&self, theta: &[f64], information: &DMatrix<f64>) -> Option<Separation> {
         let eta = self.linear_predictor(theta);
         // the direction of least curvature: the eigenvector of the smallest eigenvalue of XᵀWX
-        let info = -self.hessian(theta)?;
-        let eig = nalgebra::SymmetricEigen::new(info);
+        let eig = nalgebra::SymmetricEigen::new(information.clone());
         let k = eig.eigenvalues.imin();
         let d: Vec<f64> = eig.eigenvectors.column(k).iter().copied().collect();
         let xd = self.linear_predictor(&d);

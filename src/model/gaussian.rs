@@ -80,7 +80,7 @@ impl Gaussian {
             )));
         }
         let (n, p) = (design.n_rows(), design.n_cols());
-        let x = backend::matrix(design.values().to_vec(), n, p, device);
+        let x = backend::design_matrix(design, device);
         let xtx = backend::to_vec(x.clone().transpose().matmul(x.clone()));
         let mean_sq = y.iter().map(|v| v * v).sum::<f64>() / n as f64;
         Ok(Self {
@@ -97,7 +97,7 @@ impl Gaussian {
 
     /// Fitted means `xβ` for the rows of `x`.
     pub fn predict(&self, beta: &[f64], x: &Design) -> Vec<f64> {
-        let xt = backend::matrix(x.values().to_vec(), x.n_rows(), x.n_cols(), &self.device);
+        let xt = backend::design_matrix(x, &self.device);
         backend::to_vec(backend::linear_predictor(
             &xt,
             backend::vector(beta, &self.device),

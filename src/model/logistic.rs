@@ -97,7 +97,7 @@ impl Model for Logistic {
     fn null_model(&self) -> Option<NullModel> {
         self.0.null_model()
     }
-    fn separation(&self, theta: &[f64]) -> Option<Separation> {
-        self.0.separation(theta)
+    fn separation(&self, theta: &[f64], information: &DMatrix<f64>) -> Option<Separation> {
+        self.0.separation(theta, information)
     }
 }

@@ -167,7 +167,10 @@ pub trait Model {
     }
 
     /// Whether the data are separated at the estimate `θ` (the maximum does not exist).
-    fn separation(&self, _theta: &[f64]) -> Option<Separation> {
+    /// `information` is the observed information `−∂²ℓ/∂u∂uᵀ` at the estimate on the
+    /// unconstrained scale, as the fit already computed it (for unconstrained coefficients it is
+    /// the natural-scale information, `XᵀWX` for the generalized linear models).
+    fn separation(&self, _theta: &[f64], _information: &DMatrix<f64>) -> Option<Separation> {
         None
     }
 }
