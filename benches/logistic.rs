@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the library's hot parts on simulated logistic data (n = 100,000,
-//! p = 10 + intercept): one log-likelihood + autodiff gradient, one value-only evaluation, and one
-//! analytic Hessian, on each CPU backend. `cargo bench --bench logistic`.
+//! p = 10 + intercept): one log-likelihood + gradient, one value-only evaluation, and one
+//! Hessian; by the closed-form pass (`closed_form`) and by autodiff on each CPU backend.
+//! `cargo bench --bench logistic`.
 //! The whole-fit benchmark at n = 1,000,000 is `examples/bench_logistic.rs`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -27,28 +28,33 @@ fn evaluations(c: &mut Criterion) {
     let (design, y) = data(n, p);
     let mut group = c.benchmark_group(format!("logistic_n{n}_p{p}"));
     group.sample_size(20);
-    for backend in [Backend::Flex, Backend::NdArray] {
+    let configurations = [
+        ("closed_form", Backend::Flex, true),
+        ("autodiff_flex", Backend::Flex, false),
+        ("autodiff_ndarray", Backend::NdArray, false),
+    ];
+    for (label, backend, closed_form) in configurations {
         let model = Logistic::on(&design, &y, &backend.device().unwrap()).unwrap();
-        let objective = Objective::new(&model, None, false);
+        let objective = Objective::new(&model, None, false).closed_form(closed_form);
         let mut u = vec![0.01; p + 1];
-        group.bench_function(
-            BenchmarkId::new("value_and_gradient", backend.name()),
-            |b| {
-                b.iter(|| {
-                    u[0] += 1e-9; // defeat the cache
-                    objective.value_and_gradient(&u)
-                })
-            },
-        );
-        group.bench_function(BenchmarkId::new("value", backend.name()), |b| {
+        group.bench_function(BenchmarkId::new("value_and_gradient", label), |b| {
+            b.iter(|| {
+                u[0] += 1e-9; // defeat the cache
+                objective.value_and_gradient(&u)
+            })
+        });
+        group.bench_function(BenchmarkId::new("value", label), |b| {
             b.iter(|| {
                 u[0] += 1e-9;
                 objective.value(&u)
             })
         });
-        group.bench_function(BenchmarkId::new("hessian", backend.name()), |b| {
-            b.iter(|| objective.hessian(&u))
-        });
+        if closed_form {
+            // the model's Hessian is the same closed-form pass whatever the gradient's source
+            group.bench_function(BenchmarkId::new("hessian", label), |b| {
+                b.iter(|| objective.hessian(&u))
+            });
+        }
     }
     group.finish();
 }

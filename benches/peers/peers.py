@@ -2,7 +2,7 @@
 fitted, times each (CSV load by pandas, then the fit alone, wall and CPU), checks that every
 tool's coefficients agree with statsmodels' Newton answer, and prints one table with mle's row.
 
-Usage: peers.py DATA.csv MLE.json MLE_TOTAL_SECONDS
+Usage: peers.py DATA.csv MLE.json MLE_TOTAL_SECONDS MLE_PEAK_KIB MLE_LOAD_1 MLE_LOAD_ALL
 """
 
 import json
@@ -21,6 +21,8 @@ def timed(f):
 
 def main():
     path, mle_json, mle_total = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    mle_rss_mb = float(sys.argv[4]) * 1024 / 1e6
+    mle_load_1, mle_load_all = float(sys.argv[5]), float(sys.argv[6])
     df, load_wall, _ = timed(lambda: pd.read_csv(path))
     y = df["y"].to_numpy()
     x = df.drop(columns="y").to_numpy()
@@ -61,13 +63,25 @@ def main():
     beta = np.array([q["estimate"] for q in fit["params"]])
     rows.append((f"mle fit ({fit['optimizer']})", fit["wall_time_s"], float("nan"), beta))
 
-    print(f"logistic regression, n = {n}, p = {p} + intercept; pandas read_csv {load_wall:.2f} s; "
-          f"mle load + fit + report (whole process) {mle_total:.2f} s")
+    design_mb = n * (p + 1) * 8 / 1e6
+    print(f"logistic regression, n = {n}, p = {p} + intercept (design {design_mb:.0f} MB in f64)")
+    print(f"reading the CSV: pandas read_csv {load_wall:.2f} s; mle read_csv {mle_load_1:.2f} s on one "
+          f"thread, {mle_load_all:.2f} s on every core")
+    print(f"mle fit as a whole process (load + fit + report, one thread): {mle_total:.2f} s, "
+          f"peak resident memory {mle_rss_mb:.0f} MB = {mle_rss_mb / design_mb:.2f} × the design")
     print(f"{'tool':<30}{'fit wall s':>12}{'fit CPU s':>12}{'max |β − β_sm|':>18}{'× mle':>8}")
     mle_wall = rows[-1][1]
     for name, wall, cpu, b in rows:
         diff = np.max(np.abs(b - reference))
         print(f"{name:<30}{wall:>12.3f}{cpu:>12.3f}{diff:>18.2e}{wall / mle_wall:>8.2f}")
+    # the floor: every pass of mle reads X once; numpy's sum over the same array is one read at
+    # memory speed (the fastest of five), so passes × that time bounds any method making them
+    xc_c = np.ascontiguousarray(xc)
+    read_x = min(timed(lambda: xc_c.sum())[1] for _ in range(5))
+    passes = fit["gradient_evals"]
+    floor = passes * read_x
+    print(f"floor: {passes} passes over X × {read_x * 1e3:.1f} ms per read of X (numpy sum) = "
+          f"{floor:.3f} s; mle's fit is {mle_wall / floor:.1f} × the floor")
     worst = max(np.max(np.abs(b - reference)) for _, _, _, b in rows)
     if worst > 1e-7:
         print(f"DISAGREEMENT: coefficients differ by {worst:.2e} > 1e-7")

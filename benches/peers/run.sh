@@ -13,13 +13,18 @@ if [ ! -x .venv-bench/bin/python ]; then
   python3 -m venv .venv-bench
   .venv-bench/bin/pip install -q numpy pandas statsmodels scikit-learn glum
 fi
-cargo build --release --quiet
+cargo build --release --quiet --bin mle --example bench_csv
 mle="${CARGO_TARGET_DIR:-target}/release/mle"
+bench_csv="${CARGO_TARGET_DIR:-target}/release/examples/bench_csv"
 dir=target/bench
 mkdir -p "$dir"
 csv="$dir/logistic_${rows}_${cols}.csv"
 [ -f "$csv" ] || "$mle" simulate logistic --n "$rows" --p "$cols" --seed 1 --out "$csv" > /dev/null
-start=$(date +%s.%N)
-"$mle" fit logistic --data "$csv" --y y --optimizer newton --json > "$dir/mle.json"
-end=$(date +%s.%N)
-.venv-bench/bin/python benches/peers/peers.py "$csv" "$dir/mle.json" "$(python3 -c "print($end - $start)")"
+# the whole process, with its peak resident memory (GNU time's %M, in KiB)
+/usr/bin/time -f "%e %M" -o "$dir/mle.time" \
+  "$mle" fit logistic --data "$csv" --y y --optimizer newton --json > "$dir/mle.json"
+read -r total rss < "$dir/mle.time"
+# reading the CSV alone, on one thread and on every core
+load1=$("$bench_csv" "$csv" | sed -E 's/.*read_csv ([0-9.]+) s.*/\1/')
+loadn=$(env -u RAYON_NUM_THREADS "$bench_csv" "$csv" | sed -E 's/.*read_csv ([0-9.]+) s.*/\1/')
+.venv-bench/bin/python benches/peers/peers.py "$csv" "$dir/mle.json" "$total" "$rss" "$load1" "$loadn"

@@ -1,5 +1,7 @@
 //! Design matrices: which columns enter a model, with or without an intercept, and the response.
 
+use std::sync::Arc;
+
 use super::dataset::{Column, Dataset};
 use crate::error::{MleError, Result};
 
@@ -19,7 +21,8 @@ pub const INTERCEPT: &str = "intercept";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Design {
     names: Vec<String>,
-    values: Vec<f64>,
+    /// Shared, not copied, by the models built on this design.
+    values: Arc<Vec<f64>>,
     n: usize,
     intercept: bool,
 }
@@ -123,7 +126,7 @@ impl Design {
         }
         Ok(Self {
             names,
-            values,
+            values: Arc::new(values),
             n,
             intercept,
         })
@@ -149,6 +152,10 @@ impl Design {
     pub fn values(&self) -> &[f64] {
         &self.values
     }
+    /// The row-major values, shared: a model holds the design without copying it.
+    pub fn shared_values(&self) -> Arc<Vec<f64>> {
+        Arc::clone(&self.values)
+    }
     /// Row `i` (0-based).
     pub fn row(&self, i: usize) -> &[f64] {
         let p = self.n_cols();
@@ -157,6 +164,10 @@ impl Design {
     /// The covariate names: [`Design::names`] without the intercept.
     pub fn covariates(&self) -> &[String] {
         &self.names[usize::from(self.intercept)..]
+    }
+    /// The linear predictor `η = Xβ`, one value per row.
+    pub fn linear_predictor(&self, beta: &[f64]) -> Vec<f64> {
+        crate::model::glm::linear_predictor(&self.values, self.n_cols(), beta)
     }
     /// Column `j` (0-based), copied out.
     pub fn column(&self, j: usize) -> Vec<f64> {

@@ -13,6 +13,27 @@ pub use lr::{LrTest, lr_test};
 pub use results::{FitResult, ParamEstimate};
 pub use summary::format_cell;
 
+/// How the gradients the optimizer followed were obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GradientMethod {
+    /// Reverse-mode autodiff of the model's tensor expression.
+    Autodiff,
+    /// The model's closed-form derivatives, one pass over the data
+    /// ([`crate::model::Model::derivatives`]); the test suite checks them against autodiff.
+    ClosedForm,
+}
+
+impl GradientMethod {
+    /// Words for the summary.
+    pub fn describe(self) -> &'static str {
+        match self {
+            GradientMethod::Autodiff => "autodiff",
+            GradientMethod::ClosedForm => "closed form",
+        }
+    }
+}
+
 /// How the Hessian behind the standard errors was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

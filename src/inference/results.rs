@@ -3,8 +3,8 @@
 
 use nalgebra::DMatrix;
 
-use super::HessianMethod;
 use super::covariance::NotIdentified;
+use super::{GradientMethod, HessianMethod};
 use crate::error::{MleError, Result};
 use crate::model::{Constraint, Separation};
 use crate::optim::Convergence;
@@ -70,6 +70,8 @@ pub struct FitResult {
     pub pseudo_r2: Option<f64>,
     /// Confidence level of the intervals.
     pub level: f64,
+    /// How the gradients were obtained.
+    pub gradient_method: GradientMethod,
     /// How the Hessian was obtained.
     pub hessian_method: HessianMethod,
     /// The L2 penalty `λ` on the slopes, if any.

@@ -77,6 +77,7 @@ impl fmt::Display for FitResult {
             ("No. observations:", self.n_obs.to_string()),
             ("Converged:", c.converged.to_string()),
             ("Iterations:", c.iterations.to_string()),
+            ("Gradient:", self.gradient_method.describe().to_string()),
             ("Hessian:", self.hessian_method.describe().to_string()),
         ];
         if let Some(l) = self.l2_penalty {

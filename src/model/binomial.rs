@@ -6,11 +6,13 @@
 //! - [`Proportion`]: no covariates, one probability `p` (coin flips),
 //!   `ℓ(p) = Σ [kᵢ ln p + (mᵢ − kᵢ) ln(1 − p) + ln C(mᵢ, kᵢ)]`, maximized at `p̂ = Σk / Σm`.
 
-use burn::tensor::activation::{log_sigmoid, sigmoid};
+use std::sync::{Arc, OnceLock};
+
+use burn::tensor::activation::log_sigmoid;
 use nalgebra::DMatrix;
 use statrs::function::gamma::ln_gamma;
 
-use super::{Model, NullModel, Param, Separation};
+use super::{Derivatives, Model, ModelKind, NullModel, Param, Separation, glm, linear_pass};
 use crate::backend::{self, Device, Tensor};
 use crate::data::Design;
 use crate::error::{MleError, Result};
@@ -83,15 +85,24 @@ fn null_log_likelihood(k: &[f64], m: &[f64], log_choose: f64) -> f64 {
 pub struct Binomial {
     name: &'static str,
     names: Vec<String>,
+    /// The design, row-major, shared with the caller's [`Design`].
+    x: Arc<Vec<f64>>,
+    k: Vec<f64>,
+    m: Vec<f64>,
+    /// `None` when every row has one trial (Bernoulli): `m = 1` and `ln C(m, k) = 0`.
+    log_choose: Option<Vec<f64>>,
+    log_choose_total: f64,
+    /// The data as tensors, made on first use by the autodiff path only.
+    tensors: OnceLock<Tensors>,
+    device: Device,
+}
+
+#[derive(Debug, Clone)]
+struct Tensors {
     x: Tensor<2>,
     k: Tensor<1>,
-    /// `None` when every row has one trial (Bernoulli): saves a multiplication per row.
     m: Option<Tensor<1>>,
     log_choose: Option<Tensor<1>>,
-    log_choose_total: f64,
-    k_host: Vec<f64>,
-    m_host: Vec<f64>,
-    device: Device,
 }
 
 impl Binomial {
@@ -127,35 +138,62 @@ impl Binomial {
             });
         }
         let bernoulli = m.iter().all(|&m| m == 1.0);
-        let log_choose: Vec<f64> = k.iter().zip(m).map(|(&k, &m)| ln_choose(m, k)).collect();
+        let log_choose: Option<Vec<f64>> =
+            (!bernoulli).then(|| k.iter().zip(m).map(|(&k, &m)| ln_choose(m, k)).collect());
         Ok(Self {
             name,
             names: design.names().to_vec(),
-            x: backend::design_matrix(design, device),
-            k: backend::vector(k, device),
-            m: (!bernoulli).then(|| backend::vector(m, device)),
-            log_choose: (!bernoulli).then(|| backend::vector(&log_choose, device)),
-            log_choose_total: log_choose.iter().sum(),
-            k_host: k.to_vec(),
-            m_host: m.to_vec(),
+            x: design.shared_values(),
+            k: k.to_vec(),
+            m: m.to_vec(),
+            log_choose_total: log_choose.as_ref().map_or(0.0, |c| c.iter().sum()),
+            log_choose,
+            tensors: OnceLock::new(),
             device: device.clone(),
         })
     }
 
-    /// The linear predictor `η = Xβ` at `beta`, on the host.
-    pub fn linear_predictor(&self, beta: &[f64]) -> Vec<f64> {
-        backend::to_vec(backend::linear_predictor(
-            &self.x,
-            backend::vector(beta, &self.device),
-        ))
+    fn tensors(&self) -> &Tensors {
+        self.tensors.get_or_init(|| {
+            let d = &self.device;
+            let n = self.k.len();
+            Tensors {
+                x: backend::matrix(self.x.to_vec(), n, self.names.len(), d),
+                k: backend::vector(&self.k, d),
+                m: self
+                    .log_choose
+                    .is_some()
+                    .then(|| backend::vector(&self.m, d)),
+                log_choose: self.log_choose.as_ref().map(|c| backend::vector(c, d)),
+            }
+        })
     }
 
-    /// Fitted probabilities `σ(xᵢβ)` for new rows `x` (row-major, same columns as the design).
-    pub fn predict(&self, beta: &[f64], x: &Design) -> Vec<f64> {
-        let xt = backend::design_matrix(x, &self.device);
-        let eta = backend::linear_predictor(&xt, backend::vector(beta, &self.device));
-        backend::to_vec(sigmoid(eta))
+    /// The linear predictor `η = Xβ` at `beta`.
+    pub fn linear_predictor(&self, beta: &[f64]) -> Vec<f64> {
+        glm::linear_predictor(&self.x, self.names.len(), beta)
     }
+
+    /// Fitted probabilities `σ(xᵢβ)` for new rows `x` (same columns as the design).
+    pub fn predict(&self, beta: &[f64], x: &Design) -> Vec<f64> {
+        ModelKind::Binomial.predict(x, beta)
+    }
+}
+
+/// `(ln σ(−η), σ(η), σ(η)(1 − σ(η)))` without overflow or cancellation: with `e = exp(−|η|)`,
+/// `ln σ(−η) = −max(η, 0) − ln(1 + e)` and `σ(η)(1 − σ(η)) = e / (1 + e)²`.
+///
+/// `ln(1 + e)` is taken as `ln` of the rounded `1 + e` rather than by `ln_1p`: its absolute
+/// error stays below 1.2e-16 (what a sum of log-likelihood terms can see), at half the cost.
+fn logistic_terms(eta: f64) -> (f64, f64, f64) {
+    let e = (-eta.abs()).exp();
+    let log_tail = -eta.max(0.0) - (1.0 + e).ln();
+    let mu = if eta >= 0.0 {
+        1.0 / (1.0 + e)
+    } else {
+        e / (1.0 + e)
+    };
+    (log_tail, mu, e / ((1.0 + e) * (1.0 + e)))
 }
 
 impl Model for Binomial {
@@ -166,7 +204,7 @@ impl Model for Binomial {
     /// maximum `logit(Σk / Σm)` (one Newton step fewer, typically).
     fn params(&self) -> Vec<Param> {
         let mut params = Param::linear(&self.names);
-        let p = self.k_host.iter().sum::<f64>() / self.m_host.iter().sum::<f64>();
+        let p = self.k.iter().sum::<f64>() / self.m.iter().sum::<f64>();
         for param in &mut params {
             if param.role == super::Role::Intercept && p > 0.0 && p < 1.0 {
                 param.start = crate::odds::logit(p);
@@ -175,44 +213,49 @@ impl Model for Binomial {
         params
     }
     fn n_obs(&self) -> usize {
-        self.k_host.len()
+        self.k.len()
     }
     fn device(&self) -> &Device {
         &self.device
     }
     fn loglike_obs(&self, theta: Tensor<1>) -> Tensor<1> {
-        let eta = backend::linear_predictor(&self.x, theta);
+        let t = self.tensors();
+        let eta = backend::linear_predictor(&t.x, theta);
         // k η − m ln(1 + e^η) = k η + m ln σ(−η)
         let tail = log_sigmoid(eta.clone().neg());
-        let tail = match &self.m {
+        let tail = match &t.m {
             Some(m) => tail * m.clone(),
             None => tail,
         };
-        let ll = self.k.clone() * eta + tail;
-        match &self.log_choose {
+        let ll = t.k.clone() * eta + tail;
+        match &t.log_choose {
             Some(c) => ll + c.clone(),
             None => ll,
         }
     }
-    /// `−Xᵀ diag(mᵢ μᵢ (1 − μᵢ)) X`.
+    /// `∂²ℓ/∂β∂βᵀ = −Xᵀ diag(mᵢ μᵢ (1 − μᵢ)) X`.
     fn hessian(&self, theta: &[f64]) -> Option<DMatrix<f64>> {
-        let [n, p] = self.x.dims();
-        let mu = sigmoid(backend::linear_predictor(
-            &self.x,
-            backend::vector(theta, &self.device),
-        ));
-        let w = mu.clone() * (mu.neg() + 1.0);
-        let w = match &self.m {
-            Some(m) => w * m.clone(),
-            None => w,
-        };
-        let xw = self.x.clone() * w.reshape([n, 1]);
-        let h = self.x.clone().transpose().matmul(xw);
-        Some(-DMatrix::from_row_slice(p, p, &backend::to_vec(h)))
+        self.derivatives(theta, true)?.hessian
+    }
+    /// One pass: `fᵢ = kᵢηᵢ + mᵢ ln σ(−ηᵢ) + ln C(mᵢ, kᵢ)`, `fᵢ' = kᵢ − mᵢμᵢ`,
+    /// `fᵢ'' = −mᵢμᵢ(1 − μᵢ)`.
+    fn derivatives(&self, theta: &[f64], hessian: bool) -> Option<Derivatives> {
+        let (k, m) = (&self.k, &self.m);
+        let p = self.names.len();
+        Some(match &self.log_choose {
+            None => linear_pass(&self.x, p, theta, hessian, |i, eta| {
+                let (tail, mu, w) = logistic_terms(eta);
+                (k[i] * eta + tail, k[i] - mu, -w)
+            }),
+            Some(c) => linear_pass(&self.x, p, theta, hessian, |i, eta| {
+                let (tail, mu, w) = logistic_terms(eta);
+                (k[i] * eta + m[i] * tail + c[i], k[i] - m[i] * mu, -m[i] * w)
+            }),
+        })
     }
     fn null_model(&self) -> Option<NullModel> {
         Some(NullModel {
-            log_likelihood: null_log_likelihood(&self.k_host, &self.m_host, self.log_choose_total),
+            log_likelihood: null_log_likelihood(&self.k, &self.m, self.log_choose_total),
             n_params: 1,
         })
     }
@@ -220,17 +263,10 @@ impl Model for Binomial {
         let eta = self.linear_predictor(theta);
         // the direction of least curvature: the eigenvector of the smallest eigenvalue of XᵀWX
         let eig = nalgebra::SymmetricEigen::new(information.clone());
-        let k = eig.eigenvalues.imin();
-        let d: Vec<f64> = eig.eigenvectors.column(k).iter().copied().collect();
+        let j = eig.eigenvalues.imin();
+        let d: Vec<f64> = eig.eigenvectors.column(j).iter().copied().collect();
         let xd = self.linear_predictor(&d);
-        Separation::check(
-            &eta,
-            &self.k_host,
-            &self.m_host,
-            &self.names,
-            theta,
-            Some((&d, &xd)),
-        )
+        Separation::check(&eta, &self.k, &self.m, &self.names, theta, Some((&d, &xd)))
     }
 }
 

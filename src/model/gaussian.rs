@@ -4,9 +4,11 @@
 //! Its maximum is the least-squares `β̂` with `σ̂² = RSS / n` (not the unbiased `RSS / (n − p)`):
 //! see [`crate::closed_form::compare_ols_mle`].
 
+use std::sync::{Arc, OnceLock};
+
 use nalgebra::DMatrix;
 
-use super::{Model, Param};
+use super::{Derivatives, Model, ModelKind, Param, linear_pass};
 use crate::backend::{self, Device, Tensor};
 use crate::data::Design;
 use crate::error::{MleError, Result};
@@ -32,11 +34,13 @@ const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 #[derive(Debug, Clone)]
 pub struct Gaussian {
     names: Vec<String>,
-    x: Tensor<2>,
-    y: Tensor<1>,
+    /// The design, row-major, shared with the caller's [`Design`].
+    x: Arc<Vec<f64>>,
+    y: Vec<f64>,
     xtx: DMatrix<f64>,
     sigma_start: f64,
-    n: usize,
+    /// The data as tensors, made on first use by the autodiff path only.
+    tensors: OnceLock<(Tensor<2>, Tensor<1>)>,
     device: Device,
 }
 
@@ -80,28 +84,36 @@ impl Gaussian {
             )));
         }
         let (n, p) = (design.n_rows(), design.n_cols());
-        let x = backend::design_matrix(design, device);
-        let xtx = backend::to_vec(x.clone().transpose().matmul(x.clone()));
+        let x = design.shared_values();
+        // XᵀX = ∇² of Σ ηᵢ²/2, by the same pass
+        let zero = vec![0.0; p];
+        let xtx = linear_pass(&x, p, &zero, true, |_, _| (0.0, 0.0, 1.0)).hessian;
         let mean_sq = y.iter().map(|v| v * v).sum::<f64>() / n as f64;
         Ok(Self {
             names: design.names().to_vec(),
             x,
-            y: backend::vector(y, device),
-            xtx: DMatrix::from_row_slice(p, p, &xtx),
+            y: y.to_vec(),
+            xtx: xtx.expect("the Hessian was asked for"),
             // the MLE of σ when β = 0, the starting β
             sigma_start: mean_sq.sqrt(),
-            n,
+            tensors: OnceLock::new(),
             device: device.clone(),
         })
     }
 
     /// Fitted means `xβ` for the rows of `x`.
     pub fn predict(&self, beta: &[f64], x: &Design) -> Vec<f64> {
-        let xt = backend::design_matrix(x, &self.device);
-        backend::to_vec(backend::linear_predictor(
-            &xt,
-            backend::vector(beta, &self.device),
-        ))
+        ModelKind::Gaussian.predict(x, beta)
+    }
+
+    /// `RSS(β)` and `Xᵀ(y − Xβ)` in one pass.
+    fn residuals(&self, beta: &[f64]) -> (f64, Vec<f64>) {
+        let y = &self.y;
+        let d = linear_pass(&self.x, self.names.len(), beta, false, |i, eta| {
+            let r = y[i] - eta;
+            (r * r, r, 0.0)
+        });
+        (d.value, d.gradient)
     }
 }
 
@@ -115,38 +127,57 @@ impl Model for Gaussian {
         params
     }
     fn n_obs(&self) -> usize {
-        self.n
+        self.y.len()
     }
     fn device(&self) -> &Device {
         &self.device
     }
     fn loglike_obs(&self, theta: Tensor<1>) -> Tensor<1> {
+        let (x, y) = self.tensors.get_or_init(|| {
+            let n = self.y.len();
+            (
+                backend::matrix(self.x.to_vec(), n, self.names.len(), &self.device),
+                backend::vector(&self.y, &self.device),
+            )
+        });
         let p = self.names.len();
         let beta = theta.clone().narrow(0, 0, p);
         let sigma = theta.narrow(0, p, 1);
-        let r = self.y.clone() - backend::linear_predictor(&self.x, beta);
+        let r = y.clone() - backend::linear_predictor(x, beta);
         let z = r / sigma.clone();
         (z.square() * -0.5) - sigma.log() - LN_SQRT_2PI
     }
     /// `∂²ℓ/∂β∂βᵀ = −XᵀX/σ²`, `∂²ℓ/∂β∂σ = −2Xᵀr/σ³`, `∂²ℓ/∂σ² = n/σ² − 3 RSS/σ⁴`.
     fn hessian(&self, theta: &[f64]) -> Option<DMatrix<f64>> {
+        self.derivatives(theta, true)?.hessian
+    }
+    /// `ℓ = −n ln σ − n ln √(2π) − RSS/(2σ²)`, `∂ℓ/∂β = Xᵀr/σ²`, `∂ℓ/∂σ = −n/σ + RSS/σ³`, and
+    /// the Hessian above, from one pass for `RSS` and `Xᵀr` (`XᵀX` is kept).
+    fn derivatives(&self, theta: &[f64], hessian: bool) -> Option<Derivatives> {
         let p = self.names.len();
         let sigma = theta[p];
-        let beta = backend::vector(&theta[..p], &self.device);
-        let r = self.y.clone() - backend::linear_predictor(&self.x, beta);
-        let rss = backend::scalar(r.clone().square().sum());
-        let n = self.n;
-        let xtr = backend::to_vec(self.x.clone().transpose().matmul(r.reshape([n, 1])));
+        let (rss, xtr) = self.residuals(&theta[..p]);
+        let n = self.y.len() as f64;
         let s2 = sigma * sigma;
-        let mut h = DMatrix::zeros(p + 1, p + 1);
-        h.view_mut((0, 0), (p, p))
-            .copy_from(&(&self.xtx * (-1.0 / s2)));
-        for j in 0..p {
-            let v = -2.0 * xtr[j] / (s2 * sigma);
-            h[(j, p)] = v;
-            h[(p, j)] = v;
-        }
-        h[(p, p)] = n as f64 / s2 - 3.0 * rss / (s2 * s2);
-        Some(h)
+        let value = -n * sigma.ln() - n * LN_SQRT_2PI - rss / (2.0 * s2);
+        let mut gradient: Vec<f64> = xtr.iter().map(|v| v / s2).collect();
+        gradient.push(-n / sigma + rss / (s2 * sigma));
+        let hessian = hessian.then(|| {
+            let mut h = DMatrix::zeros(p + 1, p + 1);
+            h.view_mut((0, 0), (p, p))
+                .copy_from(&(&self.xtx * (-1.0 / s2)));
+            for j in 0..p {
+                let v = -2.0 * xtr[j] / (s2 * sigma);
+                h[(j, p)] = v;
+                h[(p, j)] = v;
+            }
+            h[(p, p)] = n / s2 - 3.0 * rss / (s2 * s2);
+            h
+        });
+        Some(Derivatives {
+            value,
+            gradient,
+            hessian,
+        })
     }
 }

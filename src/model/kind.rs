@@ -88,14 +88,10 @@ impl ModelKind {
     /// Predictions for the rows of `design` from coefficients `beta` (in the design's column
     /// order): the probability of success for logistic and binomial, the mean for gaussian.
     pub fn predict(self, design: &Design, beta: &[f64]) -> Vec<f64> {
-        (0..design.n_rows())
-            .map(|i| {
-                let eta: f64 = design.row(i).iter().zip(beta).map(|(x, b)| x * b).sum();
-                match self {
-                    Self::Logistic | Self::Binomial => sigmoid(eta),
-                    Self::Gaussian => eta,
-                }
-            })
-            .collect()
+        let eta = design.linear_predictor(beta);
+        match self {
+            Self::Logistic | Self::Binomial => eta.into_iter().map(sigmoid).collect(),
+            Self::Gaussian => eta,
+        }
     }
 }

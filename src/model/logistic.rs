@@ -3,7 +3,7 @@
 
 use nalgebra::DMatrix;
 
-use super::{Binomial, Model, NullModel, Param, Separation};
+use super::{Binomial, Derivatives, Model, NullModel, Param, Separation};
 use crate::backend::{self, Device, Tensor};
 use crate::data::Design;
 use crate::error::{MleError, Result};
@@ -93,6 +93,9 @@ impl Model for Logistic {
     }
     fn hessian(&self, theta: &[f64]) -> Option<DMatrix<f64>> {
         self.0.hessian(theta)
+    }
+    fn derivatives(&self, theta: &[f64], hessian: bool) -> Option<Derivatives> {
+        self.0.derivatives(theta, hessian)
     }
     fn null_model(&self) -> Option<NullModel> {
         self.0.null_model()

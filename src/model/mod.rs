@@ -38,6 +38,7 @@
 mod binomial;
 mod constraint;
 mod gaussian;
+pub(crate) mod glm;
 mod kind;
 mod logistic;
 mod separation;
@@ -45,6 +46,7 @@ mod separation;
 pub use binomial::{Binomial, Proportion};
 pub use constraint::{Constraint, to_natural_tensor};
 pub use gaussian::Gaussian;
+pub use glm::{Derivatives, linear_pass};
 pub use kind::ModelKind;
 pub use logistic::Logistic;
 pub use separation::{Separation, SeparationKind};
@@ -158,6 +160,16 @@ pub trait Model {
     /// default) makes the optimizer difference the exact autodiff gradient instead, and the
     /// result says so.
     fn hessian(&self, _theta: &[f64]) -> Option<DMatrix<f64>> {
+        None
+    }
+
+    /// `ℓ(θ)`, `∇ℓ(θ)` and, when `hessian` is true, `∇²ℓ(θ)` (natural scale) computed in closed
+    /// form, for models that can do that faster than autodiff: the built-in generalized linear
+    /// models do it in one pass over the data ([`linear_pass`]). `None` (the default) leaves the
+    /// gradient to reverse-mode autodiff of [`loglike`](Model::loglike); so does a fit with
+    /// [`crate::FitOptions::closed_form`]`(false)`, whatever the model offers. The result records which
+    /// was used.
+    fn derivatives(&self, _theta: &[f64], _hessian: bool) -> Option<Derivatives> {
         None
     }
 

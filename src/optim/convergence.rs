@@ -84,6 +84,11 @@ pub struct Convergence {
     /// (`maxⱼ |(I⁻¹g)ⱼ| / seⱼ` on the unconstrained scale): how far the estimate may still be
     /// from the maximum, in the units that matter. `None` when the covariance is unavailable.
     pub newton_step_in_se: Option<f64>,
+    /// Newton steps taken on the exact gradient after a line-search method stopped (at most
+    /// two, only within 1e-3 standard errors of the maximum): they carry the estimate past the
+    /// ~1e-8 that comparing log-likelihood values can resolve.
+    #[serde(default)]
+    pub newton_polish_steps: u32,
     /// Wall time of the whole fit, inference included, in seconds.
     pub wall_time_s: f64,
 }

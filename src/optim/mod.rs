@@ -140,9 +140,15 @@ where
     let mut state = result.state;
     let iterations = state.get_iter();
     let reason = state.get_termination_reason().cloned();
-    let u = state
-        .take_best_param()
-        .or_else(|| state.take_param())
-        .ok_or_else(|| argmin::core::Error::msg("the optimizer returned no parameters"))?;
+    // The point the stopping rule judged is the last one. argmin's "best" (lowest cost) point
+    // can be an earlier iterate when the last steps change ℓ by less than its rounding; keep
+    // that one only when the run did not stop on a vanishing gradient.
+    let last = state.take_param();
+    let u = if tracker.reason == Some(StopReason::GradientTolerance) {
+        last.or_else(|| state.take_best_param())
+    } else {
+        state.take_best_param().or(last)
+    }
+    .ok_or_else(|| argmin::core::Error::msg("the optimizer returned no parameters"))?;
     Ok((u.as_slice().to_vec(), iterations, reason))
 }

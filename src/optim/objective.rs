@@ -1,8 +1,10 @@
 //! The bridge between a [`Model`] and argmin: the objective `f(u) = ℓ(t(u)) − (λ/2) Σ slopes²` on
 //! the unconstrained scale `u`, offered to argmin as the cost `−f` with its gradient and Hessian.
 //!
-//! Values alone run on the model's plain device; values with gradients on its autodiff device
-//! (and every autodiff forward pass is followed by `backward`, so no graph is left alive). The
+//! A model's closed-form [`Model::derivatives`] are used when it offers them (the built-in
+//! models do, in one pass over the data); otherwise values alone run on the model's plain device
+//! and values with gradients on its autodiff device (every autodiff forward pass is followed by
+//! `backward`, so no graph is left alive). The
 //! last few evaluations are cached, because line searches ask for the cost and then the gradient
 //! at the same point, and solvers ask again for the gradient at the point a line search accepted.
 
@@ -12,7 +14,7 @@ use argmin::core::{CostFunction, Error as ArgminError, Gradient, Hessian};
 use nalgebra::{DMatrix, DVector};
 
 use crate::backend::{self, Tensor};
-use crate::inference::HessianMethod;
+use crate::inference::{GradientMethod, HessianMethod};
 use crate::model::{Constraint, Model, Role, to_natural_tensor};
 
 /// Relative step of the central differences of the autodiff gradient:
@@ -26,6 +28,8 @@ struct Entry {
     u: Vec<f64>,
     value: f64,
     gradient: Option<Vec<f64>>,
+    /// The model's natural-scale Hessian, when a closed-form pass computed it alongside.
+    hessian: Option<DMatrix<f64>>,
 }
 
 /// The most recent evaluations, newest last.
@@ -41,7 +45,21 @@ impl Cache {
             .map(|e| (e.value, e.gradient.clone()))
     }
 
-    fn put(&mut self, u: &[f64], value: f64, gradient: Option<Vec<f64>>) {
+    fn hessian(&self, u: &[f64]) -> Option<DMatrix<f64>> {
+        self.0
+            .iter()
+            .rev()
+            .find(|e| e.u == u)
+            .and_then(|e| e.hessian.clone())
+    }
+
+    fn put(
+        &mut self,
+        u: &[f64],
+        value: f64,
+        gradient: Option<Vec<f64>>,
+        hessian: Option<DMatrix<f64>>,
+    ) {
         self.0.retain(|e| e.u != u);
         if self.0.len() == CACHE_SIZE {
             self.0.remove(0);
@@ -50,6 +68,7 @@ impl Cache {
             u: u.to_vec(),
             value,
             gradient,
+            hessian,
         });
     }
 }
@@ -71,6 +90,11 @@ pub struct Objective<'a, M: Model + ?Sized> {
     constraints: Vec<Constraint>,
     penalty: Option<(f64, Tensor<1>, Vec<bool>)>,
     eager_gradient: bool,
+    eager_hessian: bool,
+    /// Whether to ask the model for closed-form derivatives; cleared when it has none.
+    closed_form: Cell<bool>,
+    /// Whether an autodiff gradient was evaluated.
+    used_autodiff: Cell<bool>,
     cache: RefCell<Cache>,
     counts: Cell<Counts>,
     hessian_method: Cell<Option<HessianMethod>>,
@@ -92,9 +116,37 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
             constraints: params.iter().map(|p| p.constraint).collect(),
             penalty,
             eager_gradient,
+            eager_hessian: false,
+            closed_form: Cell::new(true),
+            used_autodiff: Cell::new(false),
             cache: RefCell::default(),
             counts: Cell::default(),
             hessian_method: Cell::new(None),
+        }
+    }
+
+    /// Whether to use the model's closed-form [`Model::derivatives`] when it has them
+    /// (default: yes); `false` takes every gradient by reverse-mode autodiff.
+    #[must_use]
+    pub fn closed_form(self, yes: bool) -> Self {
+        self.closed_form.set(yes);
+        self
+    }
+
+    /// Whether closed-form passes also compute the Hessian, for Newton's method, which asks for
+    /// it at every point it accepts (default: no).
+    #[must_use]
+    pub fn eager_hessian(mut self, yes: bool) -> Self {
+        self.eager_hessian = yes;
+        self
+    }
+
+    /// How the gradients were obtained so far.
+    pub fn gradient_method(&self) -> GradientMethod {
+        if self.used_autodiff.get() || !self.closed_form.get() {
+            GradientMethod::Autodiff
+        } else {
+            GradientMethod::ClosedForm
         }
     }
 
@@ -128,13 +180,50 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         if let Some((v, _)) = self.cached(u, false) {
             return v;
         }
-        if self.eager_gradient {
+        if self.eager_gradient || self.closed_form.get() {
             return self.value_and_gradient(u).0;
         }
         self.bump(|c| c.values += 1);
         let v = backend::value(&|t| self.expression(t), u, self.model.device());
-        self.cache.borrow_mut().put(u, v, None);
+        self.cache.borrow_mut().put(u, v, None, None);
         v
+    }
+
+    fn natural(&self, u: &[f64]) -> Vec<f64> {
+        self.constraints
+            .iter()
+            .zip(u)
+            .map(|(c, u)| c.to_natural(*u))
+            .collect()
+    }
+
+    /// `f(u)` and `∇f(u)` from the model's closed-form derivatives, if it has them.
+    fn closed_form_derivatives(&self, u: &[f64]) -> Option<(f64, Vec<f64>)> {
+        if !self.closed_form.get() {
+            return None;
+        }
+        let theta = self.natural(u);
+        let Some(d) = self.model.derivatives(&theta, self.eager_hessian) else {
+            self.closed_form.set(false);
+            return None;
+        };
+        let (mut value, mut g) = (d.value, d.gradient);
+        if let Some((lambda, _, mask)) = &self.penalty {
+            for ((g, t), m) in g.iter_mut().zip(&theta).zip(mask) {
+                if *m {
+                    value -= lambda / 2.0 * t * t;
+                    *g -= lambda * t;
+                }
+            }
+        }
+        // ∂f/∂u = ∂f/∂θ · t'(u)
+        for ((g, c), u) in g.iter_mut().zip(&self.constraints).zip(u) {
+            *g *= c.derivative(*u);
+        }
+        self.cache
+            .borrow_mut()
+            .put(u, value, Some(g.clone()), d.hessian);
+        Some((value, g))
     }
 
     /// `f(u)` and `∇f(u)`, exact, by reverse-mode autodiff.
@@ -143,8 +232,12 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
             return (v, g);
         }
         self.bump(|c| c.gradients += 1);
+        if let Some(vg) = self.closed_form_derivatives(u) {
+            return vg;
+        }
+        self.used_autodiff.set(true);
         let (v, g) = backend::value_and_gradient(&|t| self.expression(t), u, self.model.device());
-        self.cache.borrow_mut().put(u, v, Some(g.clone()));
+        self.cache.borrow_mut().put(u, v, Some(g.clone()), None);
         (v, g)
     }
 
@@ -152,13 +245,9 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
     /// model has one, else from central differences of the exact gradient (symmetrized).
     pub fn hessian(&self, u: &[f64]) -> DMatrix<f64> {
         self.bump(|c| c.hessians += 1);
-        let theta: Vec<f64> = self
-            .constraints
-            .iter()
-            .zip(u)
-            .map(|(c, u)| c.to_natural(*u))
-            .collect();
-        if let Some(h_theta) = self.model.hessian(&theta) {
+        let theta = self.natural(u);
+        let cached = self.cache.borrow().hessian(u);
+        if let Some(h_theta) = cached.or_else(|| self.model.hessian(&theta)) {
             self.hessian_method.set(Some(HessianMethod::Analytic));
             return self.chain_rule(u, h_theta);
         }

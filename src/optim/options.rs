@@ -80,6 +80,12 @@ pub struct FitOptions {
     pub(crate) l2: Option<f64>,
     pub(crate) level: f64,
     pub(crate) start: Option<Vec<f64>>,
+    #[serde(default = "closed_form_default")]
+    pub(crate) closed_form: bool,
+}
+
+fn closed_form_default() -> bool {
+    true
 }
 
 impl Default for FitOptions {
@@ -93,6 +99,7 @@ impl Default for FitOptions {
             l2: None,
             level: DEFAULT_LEVEL,
             start: None,
+            closed_form: true,
         }
     }
 }
@@ -135,6 +142,15 @@ impl FitOptions {
     /// Starting values on the natural scale (default: each model's own).
     pub fn start(mut self, start: Vec<f64>) -> Self {
         self.start = Some(start);
+        self
+    }
+
+    /// Whether to use a model's closed-form derivatives when it offers them (default: `true`;
+    /// the built-in models compute value, gradient and Hessian in one pass over the data).
+    /// `false` takes every gradient by reverse-mode autodiff of the model's tensor expression,
+    /// as for any user-defined model: slower, and a check of the closed forms.
+    pub fn closed_form(mut self, yes: bool) -> Self {
+        self.closed_form = yes;
         self
     }
 
