@@ -16,6 +16,14 @@ pub enum MleError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A plot could not be drawn or written.
+    #[error("{path}: cannot write the plot: {message}")]
+    Plot {
+        /// The SVG file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// A CSV file is malformed (ragged rows, bad encoding, empty, ...).
     #[error("{path}: {message}")]
     Csv {

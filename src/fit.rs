@@ -220,7 +220,7 @@ fn polish<M: Model + ?Sized>(
         let in_se = (0..d.len())
             .map(|j| d[j].abs() / cov[(j, j)].sqrt())
             .fold(0.0, f64::max);
-        if !(in_se <= POLISH_MAX_STEP_SE) || in_se == 0.0 {
+        if in_se.is_nan() || in_se > POLISH_MAX_STEP_SE || in_se == 0.0 {
             break;
         }
         let u: Vec<f64> = optimum.u.iter().zip(d.iter()).map(|(u, d)| u + d).collect();

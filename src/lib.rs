@@ -35,6 +35,7 @@ pub mod model;
 pub mod odds;
 pub mod optim;
 pub mod persist;
+pub mod plot;
 pub mod simulate;
 
 pub use error::{MleError, Result};

@@ -97,6 +97,9 @@ struct FitArgs {
     /// Save the fitted model as JSON (atomically) for `mle predict`.
     #[arg(long, value_name = "MODEL.json")]
     save: Option<PathBuf>,
+    /// Draw the convergence trace (log₁₀ of the gradient norm per iteration) as an SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -235,6 +238,14 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     if let Some(path) = &a.save {
         SavedModel::new(a.model, &frame.response_name, &frame.design, result.clone()).save(path)?;
     }
+    if let Some(path) = &a.plot {
+        let title = format!(
+            "{} fit by {}: convergence",
+            result.model,
+            a.optimizer.name()
+        );
+        mle::plot::convergence_chart(title, &progress.trace).save_svg(path)?;
+    }
     Ok(if result.convergence.converged {
         ExitCode::SUCCESS
     } else {
@@ -313,6 +324,8 @@ struct Spinner {
     start: Instant,
     bar: Option<ProgressBar>,
     enabled: bool,
+    /// Every iteration, for `--plot`.
+    trace: Vec<Progress>,
 }
 
 impl Spinner {
@@ -321,6 +334,7 @@ impl Spinner {
             start: Instant::now(),
             bar: None,
             enabled: std::io::stderr().is_terminal(),
+            trace: Vec::new(),
         }
     }
 
@@ -333,6 +347,7 @@ impl Spinner {
 
 impl Observer for Spinner {
     fn observe(&mut self, p: &Progress) {
+        self.trace.push(p.clone());
         if !self.enabled || self.start.elapsed() < Duration::from_secs(1) {
             return;
         }

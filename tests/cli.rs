@@ -469,3 +469,35 @@ fn usage_errors_exit_2() {
         .code(2);
     mle().args(["fit", "logistic"]).assert().code(2);
 }
+
+#[test]
+fn plot_draws_the_convergence_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("trace.svg");
+    let iris = data("iris.csv");
+    let base = [
+        "fit",
+        "logistic",
+        "--data",
+        &iris,
+        "--y",
+        "species=versicolor",
+    ];
+    mle()
+        .args(base)
+        .args(["--optimizer", "newton", "--plot", svg.to_str().unwrap()])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.starts_with("<svg") && text.contains("iteration"),
+        "{text}"
+    );
+    // a plot that cannot be written: exit 3, the file named, one line
+    mle()
+        .args(base)
+        .args(["--plot", "/no/such/dir/trace.svg"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("/no/such/dir/trace.svg"));
+}

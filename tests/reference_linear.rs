@@ -116,3 +116,20 @@ fn ols_and_mle_are_one_framework() {
         assert_rel("se ratio", &[*r], &[c.expected_se_ratio], 1e-7);
     }
 }
+
+/// Newton from the Gaussian's default start (β = 0) takes a first step so long that σ
+/// underflows to 0 and ℓ is NaN there; the line search must shorten it, not give up. Found by the
+/// linear_regression example; the answer is the least-squares β (closed form, QR).
+#[test]
+fn newton_survives_a_nan_trial_point() {
+    let iris =
+        mle::data::read_csv(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/iris.csv")).unwrap();
+    let f = DesignBuilder::new(ResponseSpec::parse("sepal_length"))
+        .columns(["sepal_width", "petal_length", "petal_width"])
+        .build(&iris)
+        .unwrap();
+    let options = FitOptions::default().optimizer(Optimizer::Newton);
+    let c = compare_ols_mle(&f.design, &f.response, &options).unwrap();
+    assert!(c.mle.convergence.converged, "{}", c.mle);
+    assert!(c.max_rel_beta_diff < 1e-8, "{}", c.max_rel_beta_diff);
+}

@@ -96,7 +96,10 @@ pub fn linear_pass<F>(x: &[f64], p: usize, beta: &[f64], hessian: bool, row: F) 
 where
     F: Fn(usize, f64) -> (f64, f64, f64) + Sync,
 {
-    assert!(p > 0 && x.len() % p == 0, "x is not a whole number of rows");
+    assert!(
+        p > 0 && x.len().is_multiple_of(p),
+        "x is not a whole number of rows"
+    );
     assert_eq!(beta.len(), p, "one coefficient per column");
     let rows = block_rows(p);
     let scratch = || Scratch {

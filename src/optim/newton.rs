@@ -92,7 +92,8 @@ where
         let mut t = 1.0;
         for _ in 0..MAX_HALVINGS {
             let trial = &x + &d * t;
-            let c = problem.cost(&trial)?;
+            // a trial point where ℓ is NaN (e.g. σ underflowed to 0) is too far: shorten the step
+            let c = problem.cost(&trial).unwrap_or(f64::INFINITY);
             if c <= cost + ARMIJO_C * t * slope {
                 let grad = problem.gradient(&trial)?;
                 return Ok((state.param(trial).cost(c).gradient(grad), None));
