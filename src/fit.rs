@@ -55,11 +55,7 @@ pub fn fit_observed<M: Model + ?Sized>(
     // the Hessian at the estimate, on the unconstrained scale (and a Newton polish)
     let (optimum, h, polish_steps) = polish(&objective, optimum, options);
     let u = optimum.u;
-    let theta: Vec<f64> = params
-        .iter()
-        .zip(&u)
-        .map(|(p, u)| p.constraint.to_natural(*u))
-        .collect();
+    let theta = objective.natural(&u);
     let constraints = objective.constraints().to_vec();
     let mut reason = optimum.reason;
     let mut warnings = Vec::new();
@@ -141,12 +137,7 @@ pub fn fit_observed<M: Model + ?Sized>(
         .as_ref()
         .ok()
         .filter(|_| separation.is_none())
-        .map(|c| {
-            let step = c * nalgebra::DVector::from_column_slice(&g_final);
-            (0..step.len())
-                .map(|j| step[j].abs() / c[(j, j)].sqrt())
-                .fold(0.0, f64::max)
-        });
+        .map(|c| newton_step_in_se(c, &g_final));
     Ok(FitResult {
         model: model.name().to_string(),
         n_obs: model.n_obs(),
@@ -158,7 +149,7 @@ pub fn fit_observed<M: Model + ?Sized>(
             function_evals: counts.values,
             gradient_evals: counts.gradients,
             hessian_evals: counts.hessians,
-            gradient_norm: g_final.iter().map(|g| g * g).sum::<f64>().sqrt(),
+            gradient_norm: norm(&g_final),
             relative_gradient: relative_gradient(&u, &g_final, f_final),
             newton_step_in_se: step_in_se,
             newton_polish_steps: polish_steps,
@@ -188,6 +179,20 @@ pub fn fit_observed<M: Model + ?Sized>(
     })
 }
 
+/// The Euclidean norm.
+fn norm(g: &[f64]) -> f64 {
+    g.iter().map(|v| v * v).sum::<f64>().sqrt()
+}
+
+/// How far one Newton step `I⁻¹g` would move the worst parameter, in standard errors:
+/// `maxⱼ |(I⁻¹g)ⱼ| / √(I⁻¹)ⱼⱼ`, for the covariance `I⁻¹` (unconstrained scale).
+fn newton_step_in_se(cov: &DMatrix<f64>, g: &[f64]) -> f64 {
+    let step = cov * nalgebra::DVector::from_column_slice(g);
+    (0..step.len())
+        .map(|j| step[j].abs() / cov[(j, j)].sqrt())
+        .fold(0.0, f64::max)
+}
+
 /// Most Newton steps taken after a line-search method stopped.
 const MAX_POLISH_STEPS: u32 = 2;
 /// A polish starts only this close to the maximum: the Newton step below this many standard
@@ -211,18 +216,14 @@ fn polish<M: Model + ?Sized>(
     if options.optimizer == Optimizer::Newton || !optimum.reason.is_converged() {
         return (optimum, h, steps);
     }
-    let norm = |g: &[f64]| g.iter().map(|v| v * v).sum::<f64>().sqrt();
     while steps < MAX_POLISH_STEPS {
         let Some(chol) = (-&h).cholesky() else { break };
-        let g = nalgebra::DVector::from_column_slice(&optimum.gradient);
-        let d = chol.solve(&g);
         let cov = chol.inverse();
-        let in_se = (0..d.len())
-            .map(|j| d[j].abs() / cov[(j, j)].sqrt())
-            .fold(0.0, f64::max);
+        let in_se = newton_step_in_se(&cov, &optimum.gradient);
         if in_se.is_nan() || in_se > POLISH_MAX_STEP_SE || in_se == 0.0 {
             break;
         }
+        let d = &cov * nalgebra::DVector::from_column_slice(&optimum.gradient);
         let u: Vec<f64> = optimum.u.iter().zip(d.iter()).map(|(u, d)| u + d).collect();
         let (value, gradient) = objective.value_and_gradient(&u);
         let rounding = 1e-12 * optimum.value.abs().max(1.0);

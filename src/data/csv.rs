@@ -17,17 +17,24 @@ enum Building {
 
 impl Building {
     fn push(&mut self, cell: &str) {
+        if let Building::Numeric(values) = self
+            && let Some(v) = parse_number(cell)
+        {
+            values.push(v);
+            return;
+        }
+        self.text().push(cell.to_string());
+    }
+
+    /// The column as text, converting it if it was numeric so far (f64's Display is the shortest
+    /// exact form of each earlier cell).
+    fn text(&mut self) -> &mut Vec<String> {
+        if let Building::Numeric(values) = self {
+            *self = Building::Text(values.iter().map(f64::to_string).collect());
+        }
         match self {
-            Building::Numeric(values) => match parse_number(cell) {
-                Some(v) => values.push(v),
-                None => {
-                    // Keep the earlier cells as text; f64's Display is the shortest exact form.
-                    let mut text: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-                    text.push(cell.to_string());
-                    *self = Building::Text(text);
-                }
-            },
-            Building::Text(values) => values.push(cell.to_string()),
+            Building::Text(text) => text,
+            Building::Numeric(_) => unreachable!("converted above"),
         }
     }
 
@@ -35,15 +42,8 @@ impl Building {
     fn append(&mut self, next: Building) {
         match (&mut *self, next) {
             (Building::Numeric(a), Building::Numeric(b)) => a.extend(b),
-            (Building::Text(a), Building::Text(b)) => a.extend(b),
-            (Building::Text(a), Building::Numeric(b)) => {
-                a.extend(b.iter().map(f64::to_string));
-            }
-            (Building::Numeric(a), Building::Text(b)) => {
-                let mut text: Vec<String> = a.iter().map(f64::to_string).collect();
-                text.extend(b);
-                *self = Building::Text(text);
-            }
+            (_, Building::Numeric(b)) => self.text().extend(b.iter().map(f64::to_string)),
+            (_, Building::Text(b)) => self.text().extend(b),
         }
     }
 }
@@ -121,14 +121,14 @@ pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
                 }
             }
         };
-        let pieces = parse_batch(&buf[..cut], width, lines_before)
+        let (pieces, lines) = parse_batch(&buf[..cut], width, lines_before)
             .map_err(|(line, message)| csv_error(format!("line {line}: {message}")))?;
         for piece in pieces {
             for (column, part) in columns.iter_mut().zip(piece) {
                 column.append(part);
             }
         }
-        lines_before += count_lines(&buf[..cut]);
+        lines_before += lines;
         buf.drain(..cut);
         if eof && buf.is_empty() {
             break;
@@ -197,13 +197,16 @@ fn count_lines(bytes: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', bytes).count()
 }
 
-/// Parses whole records, in order, in pieces cut at line breaks (one piece if a quote occurs).
-/// An error carries its line number in the file.
+/// The columns of one batch.
+type Pieces = Vec<Vec<Building>>;
+
+/// Parses whole records, in order, in pieces cut at line breaks (one piece if a quote occurs),
+/// and counts the batch's lines. An error carries its line number in the file.
 fn parse_batch(
     bytes: &[u8],
     width: usize,
     lines_before: usize,
-) -> std::result::Result<Vec<Vec<Building>>, (usize, String)> {
+) -> std::result::Result<(Pieces, usize), (usize, String)> {
     let quoted = bytes.contains(&b'"');
     let n_pieces = if quoted {
         1
@@ -213,22 +216,23 @@ fn parse_batch(
     let mut cuts = vec![0];
     for k in 1..n_pieces {
         let target = (bytes.len() * k / n_pieces).max(*cuts.last().unwrap_or(&0));
-        if let Some(nl) = bytes[target..].iter().position(|&b| b == b'\n') {
+        if let Some(nl) = memchr::memchr(b'\n', &bytes[target..]) {
             cuts.push(target + nl + 1);
         }
     }
     cuts.push(bytes.len());
     cuts.dedup();
     let pieces: Vec<&[u8]> = cuts.windows(2).map(|w| &bytes[w[0]..w[1]]).collect();
+    let mut next_line = lines_before + 1;
     let first_lines: Vec<usize> = pieces
         .iter()
-        .scan(lines_before + 1, |line, piece| {
-            let first = *line;
-            *line += count_lines(piece);
-            Some(first)
+        .map(|piece| {
+            let first = next_line;
+            next_line += count_lines(piece);
+            first
         })
         .collect();
-    pieces
+    let parsed = pieces
         .par_iter()
         .zip(first_lines)
         .map(|(piece, first_line)| {
@@ -238,7 +242,8 @@ fn parse_batch(
                 parse_unquoted(piece, width, first_line)
             }
         })
-        .collect()
+        .collect::<std::result::Result<Pieces, _>>()?;
+    Ok((parsed, next_line - lines_before - 1))
 }
 
 /// As [`parse_piece`] for text without quotes, where a record is a line and fields are split at

@@ -180,7 +180,10 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         if let Some((v, _)) = self.cached(u, false) {
             return v;
         }
-        if self.eager_gradient || self.closed_form.get() {
+        if let Some((v, _)) = self.closed_form_derivatives(u) {
+            return v;
+        }
+        if self.eager_gradient {
             return self.value_and_gradient(u).0;
         }
         self.bump(|c| c.values += 1);
@@ -189,7 +192,8 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         v
     }
 
-    fn natural(&self, u: &[f64]) -> Vec<f64> {
+    /// The natural-scale parameters `θ = t(u)`.
+    pub fn natural(&self, u: &[f64]) -> Vec<f64> {
         self.constraints
             .iter()
             .zip(u)
@@ -207,6 +211,7 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
             self.closed_form.set(false);
             return None;
         };
+        self.bump(|c| c.gradients += 1);
         let (mut value, mut g) = (d.value, d.gradient);
         if let Some((lambda, _, mask)) = &self.penalty {
             for ((g, t), m) in g.iter_mut().zip(&theta).zip(mask) {
@@ -231,10 +236,10 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         if let Some((v, Some(g))) = self.cached(u, true) {
             return (v, g);
         }
-        self.bump(|c| c.gradients += 1);
         if let Some(vg) = self.closed_form_derivatives(u) {
             return vg;
         }
+        self.bump(|c| c.gradients += 1);
         self.used_autodiff.set(true);
         let (v, g) = backend::value_and_gradient(&|t| self.expression(t), u, self.model.device());
         self.cache.borrow_mut().put(u, v, Some(g.clone()), None);
