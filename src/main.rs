@@ -18,12 +18,12 @@ use mle::{FitOptions, FitResult, MleError, Optimizer};
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  success (for fit: converged)
+  0  success (for fit: converged), or the reader of the output went away (mle ... | head)
   1  the fit did not converge, or the maximum likelihood estimate does not exist
      (separation); what was found is still printed
   2  usage error (unknown option, missing argument)
   3  bad input: missing or unreadable file, malformed CSV, unknown column, bad value,
-     data the model cannot use, corrupt model file
+     data the model cannot use, corrupt model file, output that cannot be written
   4  numerical failure: non-finite log-likelihood at the start, optimizer failure";
 
 /// [`mle::optim::DEFAULT_GTOL`] as the help shows it.
@@ -145,6 +145,29 @@ struct SimulateArgs {
     out: PathBuf,
 }
 
+/// Writes to standard output. A reader that went away (`mle fit ... | head`) ends the program
+/// quietly with success, as Unix tools do; any other write failure is reported, exit 3.
+fn write_stdout(args: std::fmt::Arguments) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(3);
+    }
+}
+
+/// `print!` without the panic on a closed pipe.
+macro_rules! out {
+    ($($arg:tt)*) => { write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` without the panic on a closed pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => { write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
@@ -192,7 +215,7 @@ fn frame(d: &DataArgs, trials: Option<&str>) -> mle::Result<ModelFrame> {
 }
 
 fn print_json(value: &impl serde::Serialize) -> mle::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
@@ -230,7 +253,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     if a.json {
         print_json(&fit_json(&result)?)?;
     } else {
-        print!("{result}");
+        out!("{result}");
     }
     for w in &result.warnings {
         eprintln!("warning: {w}");
@@ -261,7 +284,7 @@ fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
         if a.json {
             print_json(&c)?;
         } else {
-            print!("{c}");
+            out!("{c}");
         }
         return Ok(if c.mle.convergence.converged {
             ExitCode::SUCCESS
@@ -273,7 +296,7 @@ fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
     if a.json {
         print_json(&r)?;
     } else {
-        print!("{r}");
+        out!("{r}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -289,9 +312,9 @@ fn predict(a: PredictArgs) -> mle::Result<ExitCode> {
     match &a.out {
         Some(path) => write_csv(path, &[(name.to_string(), values)])?,
         None => {
-            println!("{name}");
+            outln!("{name}");
             for v in values {
-                println!("{v}");
+                outln!("{v}");
             }
         }
     }
@@ -305,7 +328,7 @@ fn simulate_data(a: SimulateArgs) -> mle::Result<ExitCode> {
     let mut json = serde_json::to_string_pretty(&truth)?;
     json.push('\n');
     write_atomic(&json_path, json.as_bytes())?;
-    println!(
+    outln!(
         "{} rows of {} data written to {} (seed {}); true parameters (also in {}):",
         truth.n,
         truth.model.name(),
@@ -314,7 +337,7 @@ fn simulate_data(a: SimulateArgs) -> mle::Result<ExitCode> {
         json_path.display()
     );
     for (name, value) in &truth.params {
-        println!("  {name:<12} {value}");
+        outln!("  {name:<12} {value}");
     }
     Ok(ExitCode::SUCCESS)
 }

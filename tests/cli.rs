@@ -501,3 +501,28 @@ fn plot_draws_the_convergence_trace() {
         .code(3)
         .stderr(predicate::str::contains("/no/such/dir/trace.svg"));
 }
+
+/// A reader that goes away (`mle fit ... | head`) must not make `mle` panic: it stops quietly.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("mle"))
+        .args([
+            "fit",
+            "logistic",
+            "--data",
+            &data("iris.csv"),
+            "--y",
+            "species=versicolor",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // close the reading end before the fit has printed anything
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
