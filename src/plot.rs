@@ -168,21 +168,50 @@ impl Chart {
         )
     }
 
+    /// The chart as an SVG document.
+    ///
+    /// # Errors
+    /// [`MleError::Plot`] when plotters cannot draw it (the path it names is empty).
+    pub fn to_svg(&self) -> Result<String> {
+        self.render().map_err(|message| MleError::Plot {
+            path: std::path::PathBuf::new(),
+            message,
+        })
+    }
+
     /// Writes the chart to `path` as SVG.
     ///
     /// # Errors
     /// [`MleError::Plot`] naming the file when it cannot be drawn or written.
     pub fn save_svg(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        self.draw(path).map_err(|message| MleError::Plot {
+        let plot_error = |message: String| MleError::Plot {
             path: path.to_path_buf(),
             message,
-        })
+        };
+        let svg = self.render().map_err(plot_error)?;
+        std::fs::write(path, svg).map_err(|e| plot_error(e.to_string()))
     }
 
-    fn draw(&self, path: &Path) -> std::result::Result<(), String> {
+    /// Shows the chart inline in a Jupyter notebook with the Rust kernel (evcxr calls this for a
+    /// cell whose value is a `Chart`): prints the SVG between evcxr's content markers, or the
+    /// error in its place.
+    pub fn evcxr_display(&self) {
+        match self.to_svg() {
+            Ok(svg) => println!("EVCXR_BEGIN_CONTENT image/svg+xml\n{svg}\nEVCXR_END_CONTENT"),
+            Err(e) => println!("{e}"),
+        }
+    }
+
+    fn render(&self) -> std::result::Result<String, String> {
+        let mut svg = String::new();
+        self.draw(SVGBackend::with_string(&mut svg, SIZE))?;
+        Ok(svg)
+    }
+
+    fn draw(&self, backend: SVGBackend<'_>) -> std::result::Result<(), String> {
         let text = |e: &dyn std::fmt::Display| e.to_string();
-        let root = SVGBackend::new(path, SIZE).into_drawing_area();
+        let root = backend.into_drawing_area();
         root.fill(&WHITE).map_err(|e| text(&e))?;
         let ((x0, x1), (y0, y1)) = self.ranges();
         let mut chart = ChartBuilder::on(&root)
@@ -324,6 +353,18 @@ mod tests {
             .unwrap();
         let svg = std::fs::read_to_string(&path).unwrap();
         assert!(svg.contains("<svg") && svg.contains("path") && svg.contains("points"));
+    }
+
+    #[test]
+    fn the_svg_text_is_what_the_file_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chart.svg");
+        let chart =
+            Chart::new("t", "x", "y").series(Series::line("l", vec![(0.0, 1.0), (1.0, 2.0)]));
+        chart.save_svg(&path).unwrap();
+        let svg = chart.to_svg().unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), svg);
     }
 
     #[test]

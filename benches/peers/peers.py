@@ -7,16 +7,12 @@ Usage: peers.py DATA.csv MLE.json MLE_TOTAL_SECONDS MLE_PEAK_KIB MLE_LOAD_1 MLE_
 
 import json
 import sys
-import time
 
 import numpy as np
 import pandas as pd
 
+from common import require_agreement, timed
 
-def timed(f):
-    w, c = time.perf_counter(), time.process_time()
-    result = f()
-    return result, time.perf_counter() - w, time.process_time() - c
 
 
 def main():
@@ -82,10 +78,7 @@ def main():
     floor = passes * read_x
     print(f"floor: {passes} passes over X × {read_x * 1e3:.1f} ms per read of X (numpy sum) = "
           f"{floor:.3f} s; mle's fit is {mle_wall / floor:.1f} × the floor")
-    worst = max(np.max(np.abs(b - reference)) for _, _, _, b in rows)
-    if worst > 1e-7:
-        print(f"DISAGREEMENT: coefficients differ by {worst:.2e} > 1e-7")
-        sys.exit(1)
+    require_agreement(rows, reference, 1e-7)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side timing of `mle` and the tools users would otherwise pick (statsmodels,
-# scikit-learn, glum) on the same simulated CSV, one thread each.
+# scikit-learn, glum) on the same simulated CSV, one thread each; then a custom likelihood
+# (Poisson regression, n = 100,000) against statsmodels' GenericLikelihoodModel.
 #   bash benches/peers/run.sh [ROWS] [COLS]        (default 1000000 10)
 # Installs the Python peers into .venv-bench/ (ignored by git) on first use.
 set -euo pipefail
@@ -13,7 +14,7 @@ if [ ! -x .venv-bench/bin/python ]; then
   python3 -m venv .venv-bench
   .venv-bench/bin/pip install -q numpy pandas statsmodels scikit-learn glum
 fi
-cargo build --release --quiet --bin mle --example bench_csv
+cargo build --release --quiet --bin mle --example bench_csv --example bench_custom
 mle="${CARGO_TARGET_DIR:-target}/release/mle"
 bench_csv="${CARGO_TARGET_DIR:-target}/release/examples/bench_csv"
 dir=target/bench
@@ -28,3 +29,16 @@ read -r total rss < "$dir/mle.time"
 load1=$("$bench_csv" "$csv" | sed -E 's/.*read_csv ([0-9.]+) s.*/\1/')
 loadn=$(env -u RAYON_NUM_THREADS "$bench_csv" "$csv" | sed -E 's/.*read_csv ([0-9.]+) s.*/\1/')
 .venv-bench/bin/python benches/peers/peers.py "$csv" "$dir/mle.json" "$total" "$rss" "$load1" "$loadn"
+
+# the Gaussian linear model: closed-form OLS and the iterative MLE against statsmodels, scikit-learn
+gauss="$dir/gaussian_${rows}_${cols}.csv"
+[ -f "$gauss" ] || "$mle" simulate gaussian --n "$rows" --p "$cols" --seed 1 --out "$gauss" > /dev/null
+"$mle" compare --data "$gauss" --y y --json > "$dir/compare.json" || true
+"$mle" fit linear --data "$gauss" --y y --optimizer newton --json > "$dir/linear.json"
+.venv-bench/bin/python benches/peers/linear.py "$gauss" "$dir/compare.json" "$dir/linear.json"
+
+# a custom likelihood: mle's generic autodiff path against statsmodels' GenericLikelihoodModel
+poisson="$dir/poisson_100000.csv"
+[ -f "$poisson" ] || .venv-bench/bin/python benches/peers/custom.py make "$poisson" 100000
+"${CARGO_TARGET_DIR:-target}/release/examples/bench_custom" "$poisson" > "$dir/custom.json"
+.venv-bench/bin/python benches/peers/custom.py compare "$poisson" "$dir/custom.json"

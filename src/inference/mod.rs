@@ -51,7 +51,7 @@ impl HessianMethod {
     pub fn describe(self) -> &'static str {
         match self {
             HessianMethod::Analytic => "analytic",
-            HessianMethod::GradientDifferences => "differences of the autodiff gradient",
+            HessianMethod::GradientDifferences => "gradient differences",
         }
     }
 }

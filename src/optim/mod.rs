@@ -3,6 +3,7 @@
 //! autodiff gradient, and stopped by the same rules.
 
 mod convergence;
+mod line_search;
 mod monitor;
 mod newton;
 mod objective;
@@ -22,6 +23,7 @@ use nalgebra::DVector;
 
 use crate::error::{MleError, Result};
 use crate::model::Model;
+use line_search::ScaledFirstStep;
 use monitor::{Monitored, PRECISION_FACTOR, Tracker};
 use newton::NewtonState;
 
@@ -68,7 +70,8 @@ pub fn maximize<M: Model + ?Sized>(
     let start = DVector::from_vec(u0.clone());
     let outcome = match options.optimizer {
         Optimizer::Lbfgs => {
-            let solver = LBFGS::new(MoreThuenteLineSearch::new(), LBFGS_MEMORY);
+            let search = ScaledFirstStep::new(MoreThuenteLineSearch::new());
+            let solver = LBFGS::new(search, LBFGS_MEMORY);
             run(objective, solver, start, max_iter, &mut tracker)
         }
         Optimizer::Newton => run(objective, Newton, start, max_iter, &mut tracker),

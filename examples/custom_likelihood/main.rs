@@ -1,7 +1,8 @@
 //! A model of your own: Poisson regression, written only against the public API.
 //!
 //! Counts `yᵢ ~ Poisson(μᵢ)` with `ln μᵢ = xᵢβ` have `ℓ(β) = Σ [yᵢ ηᵢ − e^{ηᵢ} − ln yᵢ!]`. The
-//! model below declares that expression on burn tensors and nothing else: the gradient comes from
+//! model (`poisson.rs`, beside this file) declares that expression on burn tensors and nothing
+//! else: the gradient comes from
 //! reverse-mode autodiff and the Hessian from differences of that exact gradient (the result
 //! says so). With one binary covariate the maximum has a closed form, which checks the fit:
 //! `β₀ = ln ȳ₀`, `β₁ = ln(ȳ₁/ȳ₀)`, `se(β₀) = 1/√(Σy₀)`, `se(β₁) = √(1/Σy₀ + 1/Σy₁)`.
@@ -10,58 +11,13 @@
 //! cargo run --release --example custom_likelihood
 //! ```
 
-use mle::backend::{self, Device, Tensor, default_device};
+mod poisson;
+
 use mle::data::Design;
-use mle::model::{Model, Param};
 use mle::{FitOptions, Optimizer, fit};
+use poisson::PoissonRegression;
 use rand::SeedableRng;
 use rand_distr::{Distribution, Poisson};
-use statrs::function::gamma::ln_gamma;
-
-/// Poisson regression with the log link.
-struct PoissonRegression {
-    names: Vec<String>,
-    x: Tensor<2>,
-    y: Tensor<1>,
-    /// `ln yᵢ!`, constant in β but part of ℓ.
-    log_factorial: Tensor<1>,
-    n: usize,
-    device: Device,
-}
-
-impl PoissonRegression {
-    fn new(design: &Design, y: &[f64]) -> mle::Result<Self> {
-        let device = default_device()?;
-        let lf: Vec<f64> = y.iter().map(|v| ln_gamma(v + 1.0)).collect();
-        Ok(Self {
-            names: design.names().to_vec(),
-            x: backend::design_matrix(design, &device),
-            y: backend::vector(y, &device),
-            log_factorial: backend::vector(&lf, &device),
-            n: y.len(),
-            device,
-        })
-    }
-}
-
-impl Model for PoissonRegression {
-    fn name(&self) -> &str {
-        "poisson"
-    }
-    fn params(&self) -> Vec<Param> {
-        Param::linear(&self.names)
-    }
-    fn n_obs(&self) -> usize {
-        self.n
-    }
-    fn device(&self) -> &Device {
-        &self.device
-    }
-    fn loglike_obs(&self, beta: Tensor<1>) -> Tensor<1> {
-        let eta = backend::linear_predictor(&self.x, beta);
-        self.y.clone() * eta.clone() - eta.exp() - self.log_factorial.clone()
-    }
-}
 
 fn main() -> mle::Result<()> {
     // 200 counts: 100 with x = 0 (mean 3), 100 with x = 1 (mean 3·e^0.5 ≈ 4.95), seeded
