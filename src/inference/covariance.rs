@@ -1,6 +1,7 @@
 //! The covariance of the estimates: the inverse of the observed information `I = −H`, computed
-//! by Cholesky after symmetric diagonal scaling. When `I` is not positive definite, the
-//! eigenvector of its smallest eigenvalue names the direction the data cannot identify.
+//! by Cholesky after symmetric diagonal scaling (the scaling of the Newton steps). When `I` is
+//! not positive definite, the eigenvector of its smallest eigenvalue names the direction the data
+//! cannot identify.
 
 use nalgebra::{DMatrix, SymmetricEigen};
 
@@ -46,11 +47,7 @@ pub fn covariance(info: &DMatrix<f64>, names: &[String]) -> Result<DMatrix<f64>,
     let p = info.nrows();
     let d: Vec<f64> = (0..p).map(|j| info[(j, j)]).collect();
     let nonpositive = d.iter().any(|v| v.is_nan() || *v <= 0.0 || v.is_infinite());
-    let s: Vec<f64> = d
-        .iter()
-        .map(|v| if *v > 0.0 { 1.0 / v.sqrt() } else { 1.0 })
-        .collect();
-    let scaled = DMatrix::from_fn(p, p, |i, j| info[(i, j)] * s[i] * s[j]);
+    let (scaled, s) = crate::optim::jacobi_scaling(info);
     if !nonpositive && let Some(chol) = scaled.clone().cholesky() {
         let eig_min_ok = {
             // Cholesky succeeds on matrices with eigenvalues ~1e-17; require a margin.

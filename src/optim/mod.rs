@@ -12,6 +12,7 @@ mod options;
 pub use convergence::{Convergence, Observer, Progress, StopReason};
 pub use monitor::relative_gradient;
 pub use newton::Newton;
+pub(crate) use newton::jacobi_scaling;
 pub use objective::{Counts, HESSIAN_STEP, Objective};
 pub use options::{DEFAULT_FTOL, DEFAULT_GTOL, DEFAULT_LEVEL, DEFAULT_XTOL, FitOptions, Optimizer};
 

@@ -21,18 +21,16 @@ const MAX_HALVINGS: usize = 60;
 #[derive(Debug, Clone, Default)]
 pub struct Newton;
 
-/// Solves `H d = −g`, shifting `H` by `μI` until its Cholesky factorization exists.
-///
-/// The system is solved after symmetric diagonal (Jacobi) scaling, `(SHS) y = −Sg`, `d = Sy`,
-/// `S = diag(1/√|hᵢᵢ|)`: the factorization then sees the correlation structure of `H` rather
-/// than the units of the parameters (a year next to an intercept makes `H` of NIST's Longley
-/// data 10¹⁹-conditioned, its scaled form 10⁹), and the shift `μ` is relative to a unit
-/// diagonal.
-fn newton_step(h: &DMatrix<f64>, g: &Vector) -> Option<Vector> {
-    let n = h.nrows();
+/// Symmetric diagonal (Jacobi) scaling of a symmetric matrix: `(SMS, s)` with
+/// `S = diag(s)`, `sᵢ = 1/√|mᵢᵢ|` (1 where that is zero or not finite), so that `SMS` has a unit
+/// diagonal. Factorizations of `SMS` see the correlation structure of `M` rather than the units
+/// of the parameters: a year next to an intercept makes `XᵀX` of NIST's Longley data
+/// 10¹⁹-conditioned, its scaled form 10⁹.
+pub(crate) fn jacobi_scaling(m: &DMatrix<f64>) -> (DMatrix<f64>, Vec<f64>) {
+    let n = m.nrows();
     let s: Vec<f64> = (0..n)
         .map(|j| {
-            let v = h[(j, j)].abs();
+            let v = m[(j, j)].abs();
             if v > 0.0 && v.is_finite() {
                 1.0 / v.sqrt()
             } else {
@@ -40,7 +38,16 @@ fn newton_step(h: &DMatrix<f64>, g: &Vector) -> Option<Vector> {
             }
         })
         .collect();
-    let scaled = DMatrix::from_fn(n, n, |i, j| h[(i, j)] * s[i] * s[j]);
+    (DMatrix::from_fn(n, n, |i, j| m[(i, j)] * s[i] * s[j]), s)
+}
+
+/// Solves `H d = −g`, shifting `H` by `μI` until its Cholesky factorization exists.
+///
+/// The system is solved after [`jacobi_scaling`], `(SHS) y = −Sg`, `d = Sy`, so the shift `μ`
+/// is relative to a unit diagonal.
+fn newton_step(h: &DMatrix<f64>, g: &Vector) -> Option<Vector> {
+    let n = h.nrows();
+    let (scaled, s) = jacobi_scaling(h);
     let scaled_g = Vector::from_fn(n, |i, _| -g[i] * s[i]);
     let mut mu = 0.0;
     for _ in 0..40 {

@@ -93,10 +93,7 @@ pub fn strip_commands(cell: &str) -> Result<String, String> {
 /// The names a pattern binds.
 fn bound_names(pat: &syn::Pat, names: &mut Vec<syn::Ident>) {
     match pat {
-        syn::Pat::Ident(p) => {
-            names.retain(|n| *n != p.ident);
-            names.push(p.ident.clone());
-        }
+        syn::Pat::Ident(p) => names.push(p.ident.clone()),
         syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| bound_names(p, names)),
         syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|p| bound_names(p, names)),
         syn::Pat::Struct(s) => s.fields.iter().for_each(|f| bound_names(&f.pat, names)),
@@ -120,17 +117,21 @@ fn cell_statements(rust: &str) -> Result<Vec<syn::Stmt>, String> {
     let mut stmts = Vec::with_capacity(block.stmts.len());
     for stmt in block.stmts {
         let mut names = Vec::new();
-        if let syn::Stmt::Local(local) = &stmt {
-            if let Some(init) = &local.init
-                && matches!(*init.expr, syn::Expr::Closure(_))
-            {
+        // a `let` without a value (`let x;`) is checked where it is assigned, by the compiler
+        if let syn::Stmt::Local(syn::Local {
+            pat,
+            init: Some(init),
+            ..
+        }) = &stmt
+        {
+            if matches!(*init.expr, syn::Expr::Closure(_)) {
                 return Err(
                     "a closure in a top-level `let` cannot be kept across cells in the \
                             kernel: make it a `fn`, box it, or wrap the cell in braces"
                         .into(),
                 );
             }
-            bound_names(&local.pat, &mut names);
+            bound_names(pat, &mut names);
         }
         stmts.push(stmt);
         // right after the binding, before the value can be moved away: its type is what counts
@@ -211,10 +212,14 @@ pub fn tests_for_folder(dir: &Path) -> Result<String, String> {
         let cells = code_cells(&json).map_err(|e| format!("{name}: {e}"))?;
         items.push(syn::Item::Fn(notebook_test(&name, &dir_text, &cells)?));
     }
-    let file = syn::File {
+    Ok(source(items))
+}
+
+/// Rust source, formatted, of generated items.
+pub fn source(items: Vec<syn::Item>) -> String {
+    prettyplease::unparse(&syn::File {
         shebang: None,
         attrs: Vec::new(),
         items,
-    };
-    Ok(prettyplease::unparse(&file))
+    })
 }

@@ -67,7 +67,7 @@ impl<T: Debug> ShowDebug for &Shown<'_, T> {
 
 #[cfg(test)]
 mod tests {
-    use super::generate::{code_cells, notebook_test, strip_commands};
+    use super::generate::{code_cells, notebook_test, source, strip_commands};
 
     fn notebook(cells: &[&str]) -> String {
         let cells: Vec<serde_json::Value> = cells
@@ -82,11 +82,7 @@ mod tests {
     fn generated(cells: &[&str]) -> String {
         let cells = code_cells(&notebook(cells)).unwrap();
         let f = notebook_test("01_a-b.ipynb", "/nb", &cells).unwrap();
-        prettyplease::unparse(&syn::File {
-            shebang: None,
-            attrs: Vec::new(),
-            items: vec![syn::Item::Fn(f)],
-        })
+        source(vec![syn::Item::Fn(f)])
     }
 
     #[test]
@@ -126,20 +122,24 @@ mod tests {
 
     #[test]
     fn variables_are_checked_for_the_kernel() {
-        let code = generated(&["let (a, mut b) = (1, 2);\nlet _c = 4;\nlet d = vec![a];\nd"]);
+        let code = generated(&[
+            "let (a, mut b) = (1, 2);\nlet _c = 4;\nlet e;\ne = 5;\nlet d = vec![a, e];\nd",
+        ]);
         // each check right after its binding (before the value can move), the display last
         let order = [
             "let (a, mut b) = (1, 2);",
             "::mle_notebooks::persisted(&a);",
             "::mle_notebooks::persisted(&b);",
             "let _c = 4;",
-            "let d = vec![a];",
+            "let d = vec![a, e];",
             "::mle_notebooks::persisted(&d);",
             "Shown(& (d))",
         ];
         let at: Vec<usize> = order.iter().map(|m| code.find(m).expect(m)).collect();
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{code}");
         assert!(!code.contains("persisted(&_c)"), "{code}");
+        // a `let` without a value is left to the compiler (a check there would read it unset)
+        assert!(!code.contains("persisted(&e)"), "{code}");
         let cells = code_cells(&notebook(&["let k = 2.0;\nlet f = move |x: f64| x * k;"])).unwrap();
         let Err(err) = notebook_test("x.ipynb", "/nb", &cells) else {
             panic!("a closure kept across cells was accepted")
