@@ -11,8 +11,8 @@ use crate::inference::{
 };
 use crate::model::{Constraint, Model};
 use crate::optim::{
-    Convergence, FitOptions, Objective, Observer, Optimizer, Optimum, StopReason, maximize,
-    relative_gradient,
+    Convergence, FitOptions, Objective, Observer, Optimizer, StopReason, maximize,
+    newton_step_in_se, norm, relative_gradient,
 };
 
 /// Fits `model` by maximum likelihood and computes inference at the estimate.
@@ -52,8 +52,9 @@ pub fn fit_observed<M: Model + ?Sized>(
         return Err(MleError::NonFiniteStart { value: f0 });
     }
     let optimum = maximize(&objective, u0, options, observer)?;
-    // the Hessian at the estimate, on the unconstrained scale (and a Newton polish)
-    let (optimum, h, polish_steps) = polish(&objective, optimum, options);
+    // the Hessian at the estimate, on the unconstrained scale
+    let h = objective.hessian(&optimum.u);
+    let polish_steps = optimum.polish_steps;
     let u = optimum.u;
     let theta = objective.natural(&u);
     let constraints = objective.constraints().to_vec();
@@ -177,69 +178,6 @@ pub fn fit_observed<M: Model + ?Sized>(
         separation,
         warnings,
     })
-}
-
-/// The Euclidean norm.
-fn norm(g: &[f64]) -> f64 {
-    g.iter().map(|v| v * v).sum::<f64>().sqrt()
-}
-
-/// How far one Newton step `I⁻¹g` would move the worst parameter, in standard errors:
-/// `maxⱼ |(I⁻¹g)ⱼ| / √(I⁻¹)ⱼⱼ`, for the covariance `I⁻¹` (unconstrained scale).
-fn newton_step_in_se(cov: &DMatrix<f64>, g: &[f64]) -> f64 {
-    let step = cov * nalgebra::DVector::from_column_slice(g);
-    (0..step.len())
-        .map(|j| step[j].abs() / cov[(j, j)].sqrt())
-        .fold(0.0, f64::max)
-}
-
-/// Most Newton steps taken after a line-search method stopped.
-const MAX_POLISH_STEPS: u32 = 2;
-/// A polish starts only this close to the maximum: the Newton step below this many standard
-/// errors in every parameter (the quadratic model is then exact to working precision).
-const POLISH_MAX_STEP_SE: f64 = 1e-3;
-
-/// The Hessian of the objective at the optimum, after polishing a line-search method's answer
-/// with Newton steps on the exact gradient.
-///
-/// A line search accepts a point by comparing values, and near the maximum `ℓ` changes by
-/// `½ δᵀHδ`, which rounding hides once `δ ≈ √(ε|ℓ|/λ)`: about 1e-8 in the parameters. The
-/// gradient still points on; a Newton step on it lands the rest of the way. A step is kept only
-/// when it does not lower `ℓ` (beyond rounding) and shrinks the gradient; the count is reported.
-fn polish<M: Model + ?Sized>(
-    objective: &Objective<'_, M>,
-    mut optimum: Optimum,
-    options: &FitOptions,
-) -> (Optimum, DMatrix<f64>, u32) {
-    let mut h = objective.hessian(&optimum.u);
-    let mut steps = 0;
-    if options.optimizer == Optimizer::Newton || !optimum.reason.is_converged() {
-        return (optimum, h, steps);
-    }
-    while steps < MAX_POLISH_STEPS {
-        let Some(chol) = (-&h).cholesky() else { break };
-        let cov = chol.inverse();
-        let in_se = newton_step_in_se(&cov, &optimum.gradient);
-        if in_se.is_nan() || in_se > POLISH_MAX_STEP_SE || in_se == 0.0 {
-            break;
-        }
-        let d = &cov * nalgebra::DVector::from_column_slice(&optimum.gradient);
-        let u: Vec<f64> = optimum.u.iter().zip(d.iter()).map(|(u, d)| u + d).collect();
-        let (value, gradient) = objective.value_and_gradient(&u);
-        let rounding = 1e-12 * optimum.value.abs().max(1.0);
-        if !(value >= optimum.value - rounding && norm(&gradient) < norm(&optimum.gradient)) {
-            break;
-        }
-        h = objective.hessian(&u);
-        steps += 1;
-        if relative_gradient(&u, &gradient, value) <= options.gtol {
-            optimum.reason = StopReason::GradientTolerance;
-        }
-        optimum.u = u;
-        optimum.value = value;
-        optimum.gradient = gradient;
-    }
-    (optimum, h, steps)
 }
 
 /// The starting values on the unconstrained scale: the options' or the model's own.

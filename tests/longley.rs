@@ -58,6 +58,31 @@ fn ols_reproduces_nist_certified_values() {
     assert_rel("R²", &[r.r_squared], &[0.995_479_004_577_296], 1e-12);
 }
 
+/// The QR by blocks of rows on many blocks: Longley's 16 rows stacked 1000 times (16,000 rows,
+/// four blocks of 4681 rows with 7 columns, cut across the copies). Stacking copies leaves the
+/// least-squares β unchanged, and with `XᵀX` and the RSS both ×1000 the covariance becomes
+/// `RSS/(kn − p)·(XᵀX)⁻¹`: NIST's standard errors times `√((n − p)/(kn − p))`.
+#[test]
+fn blocked_qr_on_stacked_copies_keeps_the_certified_values() {
+    let f = longley();
+    let (n, p, k) = (16usize, 7usize, 1000usize);
+    let covariates: Vec<String> = f.design.covariates().to_vec();
+    let columns: Vec<Vec<f64>> = (1..p)
+        .map(|j| {
+            let c = f.design.column(j);
+            (0..k).flat_map(|_| c.iter().copied()).collect()
+        })
+        .collect();
+    let design = mle::data::Design::from_columns(&covariates, &columns, true).unwrap();
+    let y: Vec<f64> = (0..k).flat_map(|_| f.response.iter().copied()).collect();
+    let r = ols(&design, &y, 0.95).unwrap();
+    assert_rel("beta", &r.estimates(), &BETA, 1e-7);
+    let factor = (((n - p) as f64) / ((k * n - p) as f64)).sqrt();
+    let se: Vec<f64> = SE.iter().map(|s| s * factor).collect();
+    let got: Vec<f64> = r.params.iter().map(|q| q.std_error).collect();
+    assert_rel("se", &got, &se, 1e-7);
+}
+
 /// The iterative Gaussian MLE in raw units: Newton's steps solve with `XᵀX/σ²`, 10¹⁹-conditioned
 /// here; after Jacobi scaling (10⁹) and with the exact gradient correcting each step it lands on
 /// the certified β. Its standard errors use `σ̂² = RSS/n`: NIST's times `√((n − p)/n)`.

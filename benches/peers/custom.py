@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from common import timed
+from common import fastest
 
 
 
@@ -45,7 +45,7 @@ def compare(path, mle_json):
 
     rows = []
     for method in ["newton", "bfgs"]:
-        res, wall, cpu = timed(
+        res, wall, cpu = fastest(
             lambda: PoissonLikelihood(y, x).fit(
                 start_params=np.zeros(p), method=method, maxiter=1000, disp=0
             )

@@ -1,7 +1,15 @@
 //! Ordinary least squares in closed form: `β̂ = argmin ‖y − Xβ‖²`, solved by Householder QR
 //! (`X = QR`, `Rβ̂ = Qᵀy`), never by inverting `XᵀX` (which squares the condition number).
+//!
+//! The QR is taken by blocks of rows (TSQR: Demmel, Grigori, Hoemmen & Langou, "Communication-
+//! optimal parallel and sequential QR and LU factorizations", SIAM J. Sci. Comput. 34, 2012):
+//! the triangular factor `R` and `Qᵀy` so far are stacked on the next block of rows `[R; X_b]`,
+//! `[Qᵀy; y_b]`, and that small matrix is factored again. The result is the `R` and `Qᵀy` of one
+//! Householder QR of the whole of `X` (up to the signs of the rows of `R`), just as backward
+//! stable, but every factorization works within the cache and `X` is read once, in place, with
+//! no column-major copy of it.
 
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DVector};
 
 use crate::data::Design;
 use crate::error::{MleError, Result};
@@ -98,10 +106,7 @@ pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
             "level must lie in (0, 1), got {level}"
         )));
     }
-    let x = DMatrix::from_row_slice(n, p, design.values());
-    let norms: Vec<f64> = x.column_iter().map(|c| c.norm()).collect();
-    let qr = x.clone().qr();
-    let r = qr.r();
+    let (r, qty, norms) = blocked_qr(design.values(), y, p);
     for j in 0..p {
         if r[(j, j)].abs() <= RANK_TOL * norms[j] {
             return Err(MleError::Collinear {
@@ -109,19 +114,12 @@ pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
             });
         }
     }
-    let mut qty = nalgebra::DVector::from_column_slice(y);
-    qr.q_tr_mul(&mut qty);
-    let qty_p = qty.rows(0, p).into_owned();
     let beta = r
-        .solve_upper_triangular(&qty_p)
+        .solve_upper_triangular(&qty)
         .ok_or_else(|| MleError::Design("the triangular factor is singular".into()))?;
     // residuals straight from the data: accurate even when RSS ≪ ‖y‖²
-    let fitted = &x * &beta;
-    let rss: f64 = y
-        .iter()
-        .zip(fitted.iter())
-        .map(|(y, f)| (y - f).powi(2))
-        .sum();
+    let fitted = design.linear_predictor(beta.as_slice());
+    let rss: f64 = y.iter().zip(&fitted).map(|(y, f)| (y - f).powi(2)).sum();
     let df = (n - p) as f64;
     let s2 = rss / df;
     let r_inv = r
@@ -171,4 +169,40 @@ pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
             .map(|r| r.iter().copied().collect())
             .collect(),
     })
+}
+
+/// The triangular factor `R` (p × p), `Qᵀy` (its first p entries) and the column norms `‖xⱼ‖`
+/// of the row-major `n × p` matrix `x`, by Householder QR over blocks of rows (see the module
+/// documentation).
+fn blocked_qr(x: &[f64], y: &[f64], p: usize) -> (DMatrix<f64>, DVector<f64>, Vec<f64>) {
+    // about 256 KiB of X per block (within the L2 cache), and at least 2p rows
+    let rows = (32 * 1024 / p).max(2 * p);
+    let mut r = DMatrix::<f64>::zeros(0, p);
+    let mut qty = DVector::<f64>::zeros(0);
+    let mut squares = vec![0.0; p];
+    for (xb, yb) in x.chunks(rows * p).zip(y.chunks(rows)) {
+        let m = yb.len();
+        let k = r.nrows();
+        // [R; X_b] in column-major order, and [Qᵀy; y_b]
+        let stacked = DMatrix::from_fn(k + m, p, |i, j| {
+            if i < k {
+                r[(i, j)]
+            } else {
+                xb[(i - k) * p + j]
+            }
+        });
+        for row in xb.chunks_exact(p) {
+            for (s, v) in squares.iter_mut().zip(row) {
+                *s += v * v;
+            }
+        }
+        let mut rhs = DVector::from_fn(k + m, |i, _| if i < k { qty[i] } else { yb[i - k] });
+        let qr = stacked.qr();
+        qr.q_tr_mul(&mut rhs);
+        let rb = qr.r();
+        let keep = rb.nrows().min(p);
+        r = rb.rows(0, keep).into_owned();
+        qty = rhs.rows(0, keep).into_owned();
+    }
+    (r, qty, squares.iter().map(|s| s.sqrt()).collect())
 }

@@ -262,11 +262,14 @@ impl Model for Binomial {
     fn separation(&self, theta: &[f64], information: &DMatrix<f64>) -> Option<Separation> {
         let eta = self.linear_predictor(theta);
         // the direction of least curvature: the eigenvector of the smallest eigenvalue of XᵀWX
-        let eig = nalgebra::SymmetricEigen::new(information.clone());
-        let j = eig.eigenvalues.imin();
-        let d: Vec<f64> = eig.eigenvectors.column(j).iter().copied().collect();
-        let xd = self.linear_predictor(&d);
-        Separation::check(&eta, &self.k, &self.m, &self.names, theta, Some((&d, &xd)))
+        let direction = || {
+            let eig = nalgebra::SymmetricEigen::new(information.clone());
+            let j = eig.eigenvalues.imin();
+            let d: Vec<f64> = eig.eigenvectors.column(j).iter().copied().collect();
+            let xd = self.linear_predictor(&d);
+            (d, xd)
+        };
+        Separation::check(&eta, &self.k, &self.m, &self.names, theta, Some(&direction))
     }
 }
 

@@ -48,15 +48,16 @@ impl Separation {
     pub const CERTIFICATE_TOL: f64 = 1e-6;
 
     /// Checks `η = Xβ` for separation. `successes` and `trials` are per row (trials 1 for binary
-    /// data); `direction` is a candidate direction `d` with its products `Xd`, for the
-    /// quasi-complete certificate.
+    /// data); `direction` gives a candidate direction `d` with its products `Xd`, for the
+    /// quasi-complete certificate: it is called only when that certificate is needed (a pass
+    /// over the data saved in the common case of no separation).
     pub fn check(
         eta: &[f64],
         successes: &[f64],
         trials: &[f64],
         names: &[String],
         beta: &[f64],
-        direction: Option<(&[f64], &[f64])>,
+        direction: Option<&dyn Fn() -> (Vec<f64>, Vec<f64>)>,
     ) -> Option<Self> {
         let sign = |i: usize| {
             if successes[i] == trials[i] {
@@ -74,7 +75,7 @@ impl Separation {
             .filter(|&i| sign(i) * eta[i] > Self::BOUNDARY_ETA)
             .collect();
         let wrong = (0..n).any(|i| sign(i) * eta[i] < -Self::BOUNDARY_ETA);
-        let certified = |(d, xd): (&[f64], &[f64])| -> Option<(Vec<f64>, Vec<usize>)> {
+        let certified = |(d, xd): (Vec<f64>, Vec<f64>)| -> Option<(Vec<f64>, Vec<usize>)> {
             // orient d so that it points the way the log-likelihood rises
             let orient: f64 = (0..n).map(|i| sign(i) * xd[i]).sum::<f64>().signum();
             let scale = xd.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -91,7 +92,7 @@ impl Separation {
         let (kind, dir, rows): (_, _, Vec<usize>) = if complete {
             (SeparationKind::Complete, beta.to_vec(), (0..n).collect())
         } else if !boundary.is_empty() && !wrong {
-            match direction.and_then(certified) {
+            match direction.map(|f| f()).and_then(certified) {
                 Some((d, rows)) => (SeparationKind::QuasiComplete, d, rows),
                 None => return None,
             }

@@ -85,7 +85,8 @@ pub struct Convergence {
     /// from the maximum, in the units that matter. `None` when the covariance is unavailable.
     pub newton_step_in_se: Option<f64>,
     /// Newton steps taken on the exact gradient after a line-search method stopped (at most
-    /// two, only within 1e-3 standard errors of the maximum): they carry the estimate past the
+    /// two, only within 0.1 standard errors of the maximum; L-BFGS hands over to them at a
+    /// relative gradient of [`crate::optim::HANDOVER_GTOL`]): they carry the estimate past the
     /// ~1e-8 that comparing log-likelihood values can resolve.
     #[serde(default)]
     pub newton_polish_steps: u32,

@@ -8,13 +8,16 @@ mod monitor;
 mod newton;
 mod objective;
 mod options;
+mod polish;
 
 pub use convergence::{Convergence, Observer, Progress, StopReason};
 pub use monitor::relative_gradient;
 pub use newton::Newton;
 pub(crate) use newton::jacobi_scaling;
-pub use objective::{Counts, HESSIAN_STEP, Objective};
+pub use objective::{Counts, FORWARD_HESSIAN_STEP, HESSIAN_STEP, Objective};
 pub use options::{DEFAULT_FTOL, DEFAULT_GTOL, DEFAULT_LEVEL, DEFAULT_XTOL, FitOptions, Optimizer};
+pub(crate) use polish::norm;
+pub use polish::{HANDOVER_GTOL, newton_step_in_se};
 
 use argmin::core::{Executor, Solver, State, TerminationReason};
 use argmin::solver::gradientdescent::SteepestDescent;
@@ -44,9 +47,15 @@ pub struct Optimum {
     pub reason: StopReason,
     /// Iterations taken.
     pub iterations: u64,
+    /// Newton steps of the finish after a line-search method (see [`HANDOVER_GTOL`]).
+    pub polish_steps: u32,
 }
 
 /// Maximizes `objective` from `u0` (unconstrained scale).
+///
+/// Newton's method runs to the end on its own. The line-search methods are finished by Newton
+/// steps on the exact gradient; L-BFGS hands over to them at [`HANDOVER_GTOL`], and goes on by
+/// itself from wherever they stop should they not reach the gradient tolerance.
 ///
 /// # Errors
 /// [`MleError::Optimizer`] when argmin fails for a reason other than a non-finite value (which
@@ -57,12 +66,43 @@ pub fn maximize<M: Model + ?Sized>(
     options: &FitOptions,
     observer: &mut dyn Observer,
 ) -> Result<Optimum> {
+    let handover = (options.optimizer == Optimizer::Lbfgs && HANDOVER_GTOL > options.gtol)
+        .then_some(HANDOVER_GTOL);
+    let (mut optimum, handed_over) = solve(objective, u0, options, handover, observer)?;
+    if options.optimizer == Optimizer::Newton || !(handed_over || optimum.reason.is_converged()) {
+        return Ok(optimum);
+    }
+    optimum.polish_steps = polish::polish(objective, &mut optimum, options.gtol);
+    if handed_over && optimum.reason != StopReason::GradientTolerance {
+        // the finish could not reach the tolerance: the line search goes on from where it ended
+        let (mut rest, _) = solve(objective, optimum.u, options, None, observer)?;
+        rest.iterations += optimum.iterations;
+        rest.polish_steps = optimum.polish_steps;
+        if rest.reason.is_converged() {
+            rest.polish_steps += polish::polish(objective, &mut rest, options.gtol);
+        }
+        optimum = rest;
+    }
+    Ok(optimum)
+}
+
+/// One run of the chosen solver from `u0`; with `handover`, stopping early at that relative
+/// gradient (then the returned flag is set and the reason is provisional).
+fn solve<M: Model + ?Sized>(
+    objective: &Objective<'_, M>,
+    u0: Vec<f64>,
+    options: &FitOptions,
+    handover: Option<f64>,
+    observer: &mut dyn Observer,
+) -> Result<(Optimum, bool)> {
     let mut tracker = Tracker {
         reason: None,
         last: None,
         gtol: options.gtol,
         ftol: options.ftol,
         xtol: options.xtol,
+        handover,
+        handed_over: false,
         observer,
         best: f64::NEG_INFINITY,
         stalled_for: 0,
@@ -86,18 +126,22 @@ pub fn maximize<M: Model + ?Sized>(
         Err(e) if e.to_string().contains(objective::NON_FINITE) => {
             let u = tracker.last.as_ref().map_or(u0, |(u, _)| u.clone());
             let (value, gradient) = objective.value_and_gradient(&u);
-            return Ok(Optimum {
+            let optimum = Optimum {
                 u,
                 value,
                 gradient,
                 reason: StopReason::NonFinite,
                 iterations: 0,
-            });
+                polish_steps: 0,
+            };
+            return Ok((optimum, false));
         }
         Err(e) => return Err(MleError::Optimizer(e.to_string())),
     };
     let (value, gradient) = objective.value_and_gradient(&u);
     let reason = match argmin_reason {
+        // provisional, never reported: the Newton finish or the run after it decides
+        _ if tracker.handed_over => StopReason::LineSearchFailed,
         Some(TerminationReason::SolverConverged) => {
             tracker.reason.unwrap_or(StopReason::GradientTolerance)
         }
@@ -110,13 +154,15 @@ pub fn maximize<M: Model + ?Sized>(
         }
         _ => StopReason::LineSearchFailed,
     };
-    Ok(Optimum {
+    let optimum = Optimum {
         u,
         value,
         gradient,
         reason,
         iterations,
-    })
+        polish_steps: 0,
+    };
+    Ok((optimum, tracker.handed_over))
 }
 
 type RunOutcome =

@@ -30,6 +30,10 @@ pub struct Tracker<'o> {
     pub(crate) gtol: f64,
     pub(crate) ftol: f64,
     pub(crate) xtol: f64,
+    /// A relative gradient at which to stop early and hand over to the Newton finish.
+    pub(crate) handover: Option<f64>,
+    /// Whether the run stopped at `handover`.
+    pub(crate) handed_over: bool,
     pub(crate) observer: &'o mut dyn Observer,
     /// The best objective so far and how many iterations ago it last rose.
     pub(crate) best: f64,
@@ -119,6 +123,9 @@ where
         let mut reason = None;
         if rel <= t.gtol {
             reason = Some(StopReason::GradientTolerance);
+        } else if t.handover.is_some_and(|h| rel <= h) {
+            t.handed_over = true;
+            return TerminationStatus::Terminated(TerminationReason::SolverConverged);
         } else if t.stalled_for >= STALL_ITERATIONS {
             reason = Some(if rel <= PRECISION_FACTOR * t.gtol {
                 StopReason::PrecisionLimit

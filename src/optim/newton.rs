@@ -16,6 +16,15 @@ pub type NewtonState = IterState<Vector, Vector, (), (), (), f64>;
 const ARMIJO_C: f64 = 1e-4;
 /// Step halvings before the line search gives up.
 const MAX_HALVINGS: usize = 60;
+/// Relative rounding level of a log-likelihood value: differences of ℓ below
+/// `VALUE_ROUNDING · max(|ℓ|, 1)` are taken as noise. A sum of 10⁶ terms carries about 1e-13
+/// relative rounding error (blocked summation); 1e-12 leaves a margin.
+pub(crate) const VALUE_ROUNDING: f64 = 1e-12;
+
+/// Whether the cost `after` is no worse than `before` beyond rounding.
+pub(crate) fn no_worse(before: f64, after: f64) -> bool {
+    after <= before + VALUE_ROUNDING * before.abs().max(1.0)
+}
 
 /// Damped Newton's method.
 #[derive(Debug, Clone, Default)]
@@ -116,6 +125,7 @@ where
             slope = -g.dot(&g);
         }
         let mut t = 1.0;
+        let rounding = VALUE_ROUNDING * cost.abs().max(1.0);
         for _ in 0..MAX_HALVINGS {
             let trial = &x + &d * t;
             // a trial point where ℓ is NaN (e.g. σ underflowed to 0) is too far: shorten the step
@@ -123,6 +133,19 @@ where
             if c <= cost + ARMIJO_C * t * slope {
                 let grad = problem.gradient(&trial)?;
                 return Ok((state.param(trial).cost(c).gradient(grad), None));
+            }
+            if t == 1.0 && no_worse(cost, c) {
+                // Near the maximum the gain ½gᵀH⁻¹g falls below the rounding of ℓ and values can
+                // no longer judge a step; the full step is then kept when it shrinks the
+                // gradient, which is still exact there.
+                let grad = problem.gradient(&trial)?;
+                if grad.norm() < g.norm() {
+                    return Ok((state.param(trial).cost(c).gradient(grad), None));
+                }
+            }
+            if t * slope.abs() < rounding {
+                // shorter steps cannot show a gain above the rounding of ℓ either
+                break;
             }
             t *= 0.5;
         }
