@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side timing of `mle` and the tools users would otherwise pick (statsmodels,
 # scikit-learn, glum) on the same simulated CSV, one thread each, every fit the fastest of three
-# runs; then a custom likelihood
-# (Poisson regression, n = 100,000) against statsmodels' GenericLikelihoodModel.
+# runs; then a custom likelihood (Poisson regression, n = 100,000) against statsmodels'
+# GenericLikelihoodModel.
 #   bash benches/peers/run.sh [ROWS] [COLS]        (default 1000000 10)
 # Installs the Python peers into .venv-bench/ (ignored by git) on first use.
 set -euo pipefail
