@@ -21,9 +21,14 @@ const MAX_HALVINGS: usize = 60;
 /// relative rounding error (blocked summation); 1e-12 leaves a margin.
 pub(crate) const VALUE_ROUNDING: f64 = 1e-12;
 
+/// The rounding level of a value `v` of ℓ (or of the cost −ℓ).
+fn rounding(v: f64) -> f64 {
+    VALUE_ROUNDING * v.abs().max(1.0)
+}
+
 /// Whether the cost `after` is no worse than `before` beyond rounding.
 pub(crate) fn no_worse(before: f64, after: f64) -> bool {
-    after <= before + VALUE_ROUNDING * before.abs().max(1.0)
+    after <= before + rounding(before)
 }
 
 /// Damped Newton's method.
@@ -125,7 +130,7 @@ where
             slope = -g.dot(&g);
         }
         let mut t = 1.0;
-        let rounding = VALUE_ROUNDING * cost.abs().max(1.0);
+        let floor = rounding(cost);
         for _ in 0..MAX_HALVINGS {
             let trial = &x + &d * t;
             // a trial point where ℓ is NaN (e.g. σ underflowed to 0) is too far: shorten the step
@@ -143,7 +148,7 @@ where
                     return Ok((state.param(trial).cost(c).gradient(grad), None));
                 }
             }
-            if t * slope.abs() < rounding {
+            if t * slope.abs() < floor {
                 // shorter steps cannot show a gain above the rounding of ℓ either
                 break;
             }

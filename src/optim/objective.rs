@@ -68,6 +68,13 @@ impl Cache {
             .and_then(|e| e.hessian.clone())
     }
 
+    /// Keeps `hessian` (natural scale) with the evaluation at `u`, if there is one.
+    fn attach_hessian(&mut self, u: &[f64], hessian: &DMatrix<f64>) {
+        if let Some(e) = self.0.iter_mut().rev().find(|e| e.u == u) {
+            e.hessian = Some(hessian.clone());
+        }
+    }
+
     fn put(
         &mut self,
         u: &[f64],
@@ -281,8 +288,15 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
     fn hessian_by(&self, u: &[f64], differences: Differences) -> DMatrix<f64> {
         self.bump(|c| c.hessians += 1);
         let theta = self.natural(u);
+        // the model's Hessian, kept with the evaluation at u: the fit asks again at the point
+        // where a Newton finish took no step
         let cached = self.cache.borrow().hessian(u);
-        if let Some(h_theta) = cached.or_else(|| self.model.hessian(&theta)) {
+        let exact = cached.or_else(|| {
+            let h = self.model.hessian(&theta)?;
+            self.cache.borrow_mut().attach_hessian(u, &h);
+            Some(h)
+        });
+        if let Some(h_theta) = exact {
             self.hessian_method.set(Some(HessianMethod::Analytic));
             return self.chain_rule(u, h_theta);
         }
@@ -291,26 +305,25 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         let p = u.len();
         let mut h = DMatrix::zeros(p, p);
         let mut x = u.to_vec();
-        let g0 = match differences {
-            Differences::Forward => Some(self.value_and_gradient(u).1),
-            Differences::Central => None,
+        // the gradient at u, for forward differences
+        let (relative, base) = match differences {
+            Differences::Central => (HESSIAN_STEP, None),
+            Differences::Forward => (FORWARD_HESSIAN_STEP, Some(self.value_and_gradient(u).1)),
         };
         for j in 0..p {
-            let (relative, far) = match differences {
-                Differences::Central => (HESSIAN_STEP, -1.0),
-                Differences::Forward => (FORWARD_HESSIAN_STEP, 0.0),
-            };
             let step = relative * u[j].abs().max(1.0);
             x[j] = u[j] + step;
             let (_, gp) = self.value_and_gradient(&x);
-            x[j] = u[j] + far * step;
-            let gm = match &g0 {
-                Some(g) => g.clone(),
-                None => self.value_and_gradient(&x).1,
+            let (gm, width) = match &base {
+                Some(g) => (g.clone(), step),
+                None => {
+                    x[j] = u[j] - step;
+                    (self.value_and_gradient(&x).1, 2.0 * step)
+                }
             };
             x[j] = u[j];
             for i in 0..p {
-                h[(i, j)] = (gp[i] - gm[i]) / ((1.0 - far) * step);
+                h[(i, j)] = (gp[i] - gm[i]) / width;
             }
         }
         (&h + h.transpose()) * 0.5

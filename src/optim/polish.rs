@@ -36,7 +36,11 @@ pub(crate) fn norm(g: &[f64]) -> f64 {
 /// How far one Newton step `I⁻¹g` would move the worst parameter, in standard errors:
 /// `maxⱼ |(I⁻¹g)ⱼ| / √(I⁻¹)ⱼⱼ`, for the covariance `I⁻¹` (unconstrained scale).
 pub fn newton_step_in_se(cov: &DMatrix<f64>, g: &[f64]) -> f64 {
-    let step = cov * DVector::from_column_slice(g);
+    in_standard_errors(cov, &(cov * DVector::from_column_slice(g)))
+}
+
+/// `maxⱼ |stepⱼ| / √covⱼⱼ`.
+fn in_standard_errors(cov: &DMatrix<f64>, step: &DVector<f64>) -> f64 {
     (0..step.len())
         .map(|j| step[j].abs() / cov[(j, j)].sqrt())
         .fold(0.0, f64::max)
@@ -57,11 +61,11 @@ pub(crate) fn polish<M: Model + ?Sized>(
     };
     let mut steps = 0;
     while steps < MAX_POLISH_STEPS {
-        let in_se = newton_step_in_se(&cov, &optimum.gradient);
+        let d = &cov * DVector::from_column_slice(&optimum.gradient);
+        let in_se = in_standard_errors(&cov, &d);
         if in_se.is_nan() || in_se > POLISH_MAX_STEP_SE || in_se == 0.0 {
             break;
         }
-        let d = &cov * DVector::from_column_slice(&optimum.gradient);
         let u: Vec<f64> = optimum.u.iter().zip(d.iter()).map(|(u, d)| u + d).collect();
         let (value, gradient) = objective.value_and_gradient(&u);
         // values compared as costs (−ℓ)
