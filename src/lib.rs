@@ -39,7 +39,7 @@ pub mod plot;
 pub mod simulate;
 
 pub use error::{MleError, Result};
-pub use fit::{fit, fit_observed};
+pub use fit::{build_and_fit, fit, fit_observed};
 pub use inference::{FitResult, ParamEstimate, lr_test};
 pub use optim::{Convergence, FitOptions, Optimizer, StopReason};
 

@@ -195,7 +195,6 @@ fn exit_code(e: &MleError) -> u8 {
 }
 
 fn frame(d: &DataArgs, trials: Option<&str>) -> mle::Result<ModelFrame> {
-    let data = read_csv(&d.data)?;
     let mut builder = DesignBuilder::new(ResponseSpec::parse(&d.y)).intercept(!d.no_intercept);
     if let Some(x) = &d.x {
         // `--x ""` asks for no covariates (the intercept alone)
@@ -211,7 +210,7 @@ fn frame(d: &DataArgs, trials: Option<&str>) -> mle::Result<ModelFrame> {
             Err(_) => TrialsSpec::Column(t.trim().to_string()),
         });
     }
-    builder.build(&data)
+    builder.read_csv(&d.data)
 }
 
 fn print_json(value: &impl serde::Serialize) -> mle::Result<()> {

@@ -1,6 +1,7 @@
 """Fits one logistic regression with statsmodels, scikit-learn and glum on the CSV that `mle`
-fitted, times each (CSV load by pandas, then the fit alone, wall and CPU), checks that every
-tool's coefficients agree with statsmodels' Newton answer, and prints one table with mle's row.
+fitted, times each (CSV load by pandas, then the fit alone from arrays in memory, building the
+model included, wall and CPU), checks that every tool's coefficients agree with statsmodels'
+Newton answer, and prints one table with mle's row.
 
 Usage: peers.py DATA.csv MLE.json MLE_TOTAL_SECONDS MLE_PEAK_KIB MLE_LOAD_1 MLE_LOAD_ALL
 """
@@ -61,8 +62,8 @@ def main():
 
     design_mb = n * (p + 1) * 8 / 1e6
     print(f"logistic regression, n = {n}, p = {p} + intercept (design {design_mb:.0f} MB in f64)")
-    print(f"reading the CSV: pandas read_csv {load_wall:.2f} s; mle read_csv {mle_load_1:.2f} s on one "
-          f"thread, {mle_load_all:.2f} s on every core")
+    print(f"reading the CSV: pandas read_csv {load_wall:.2f} s; mle (into the model's frame) "
+          f"{mle_load_1:.2f} s on one thread, {mle_load_all:.2f} s on every core")
     print(f"mle fit as a whole process (load + fit + report, one thread): {mle_total:.2f} s, "
           f"peak resident memory {mle_rss_mb:.0f} MB = {mle_rss_mb / design_mb:.2f} × the design")
     print(f"{'tool':<30}{'fit wall s':>12}{'fit CPU s':>12}{'max |β − β_sm|':>18}{'× mle':>8}")

@@ -41,9 +41,9 @@ print(min((1, 2, 3), key=lambda i: json.load(open(f"{out}.{i}.json"))[k]))' "$ke
 # the whole process, with its peak resident memory (GNU time's %M, in KiB)
 fastest_of_3 "$dir/mle" wall_time_s "$mle" fit logistic --data "$csv" --y y --optimizer newton --json
 read -r total rss < "$dir/mle.time"
-# reading the CSV alone, on one thread and on every core
-load1=$("$bench_csv" "$csv" | sed -E 's/.*read_csv ([0-9.]+) s.*/\1/')
-loadn=$(env -u RAYON_NUM_THREADS "$bench_csv" "$csv" | sed -E 's/.*read_csv ([0-9.]+) s.*/\1/')
+# reading the CSV into the model's frame (as `mle fit` does), on one thread and on every core
+load1=$("$bench_csv" "$csv" | sed -E 's/.*frame ([0-9.]+) s.*/\1/')
+loadn=$(env -u RAYON_NUM_THREADS "$bench_csv" "$csv" | sed -E 's/.*frame ([0-9.]+) s.*/\1/')
 .venv-bench/bin/python benches/peers/peers.py "$csv" "$dir/mle.json" "$total" "$rss" "$load1" "$loadn"
 
 # the Gaussian linear model: closed-form OLS and the iterative MLE against statsmodels, scikit-learn

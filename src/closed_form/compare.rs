@@ -11,7 +11,7 @@ use std::time::Instant;
 use super::ols::{OlsResult, ols};
 use crate::data::Design;
 use crate::error::Result;
-use crate::fit::fit;
+use crate::fit::build_and_fit;
 use crate::inference::FitResult;
 use crate::model::Gaussian;
 use crate::optim::FitOptions;
@@ -60,8 +60,7 @@ pub fn compare_ols_mle(
     let clock = Instant::now();
     let closed = ols(design, y, options.get_level())?;
     let ols_time_s = clock.elapsed().as_secs_f64();
-    let model = Gaussian::new(design, y)?;
-    let mle = fit(&model, options)?;
+    let mle = build_and_fit(|| Gaussian::new(design, y), options, &mut ())?;
     let p = design.n_cols();
     let n = design.n_rows() as f64;
     let max_rel_beta_diff = closed

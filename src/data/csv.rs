@@ -1,11 +1,11 @@
 //! Reading a [`Dataset`] from a CSV file with a header row.
 
-use std::io::Read;
 use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::dataset::{Column, Dataset};
+use super::batches::{Batch, Batches, count_lines, has_quote, pieces_per_batch};
+use super::dataset::{Column, Dataset, parse_number};
 use crate::error::{MleError, Result};
 
 /// A column while the file is read: numbers until the first cell that is not one.
@@ -48,15 +48,6 @@ impl Building {
     }
 }
 
-fn parse_number(cell: &str) -> Option<f64> {
-    let t = cell.trim();
-    if t.is_empty() { None } else { t.parse().ok() }
-}
-
-/// Bytes read per batch. Each batch is cut at its last record boundary and parsed in pieces on
-/// rayon's pool, so memory holds one batch of text besides the columns.
-const BATCH_BYTES: usize = 8 << 20;
-
 /// Reads a comma-separated file with a header row.
 ///
 /// Columns in which every cell is a number become [`Column::Numeric`]; the others stay text.
@@ -70,74 +61,19 @@ const BATCH_BYTES: usize = 8 << 20;
 /// header name, or is not valid UTF-8.
 pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
     let path = path.as_ref();
-    let io_error = |source| MleError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let csv_error = |message: String| MleError::Csv {
-        path: path.to_path_buf(),
-        message,
-    };
-    let mut file = std::fs::File::open(path).map_err(io_error)?;
-    let mut buf = Vec::with_capacity(BATCH_BYTES + (1 << 16));
-    let mut eof = fill(&mut file, &mut buf, BATCH_BYTES).map_err(io_error)?;
-    // the header: the first record
-    let header_end = loop {
-        match record_end(&buf, 0) {
-            Some(end) => break end,
-            None if eof => break buf.len(),
-            None => eof = fill(&mut file, &mut buf, BATCH_BYTES).map_err(io_error)?,
-        }
-    };
-    let headers = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::Headers)
-        .from_reader(&buf[..header_end])
-        .headers()
-        .map_err(|e| csv_error(format!("line 1: {}", describe_csv_error(&e))))?
-        .clone();
-    if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
-        return Err(csv_error("the file is empty; expected a header row".into()));
-    }
-    for (i, h) in headers.iter().enumerate() {
-        if h.is_empty() {
-            return Err(csv_error(format!("header field {} is empty", i + 1)));
-        }
-    }
-    buf.drain(..header_end);
-    let width = headers.len();
+    let mut batches = Batches::open(path)?;
+    let width = batches.headers().len();
     let mut columns: Vec<Building> = (0..width).map(|_| Building::Numeric(Vec::new())).collect();
-    // lines before the batch (the header is line 1)
-    let mut lines_before = 1;
-    loop {
-        let cut = if eof {
-            buf.len()
-        } else {
-            match last_record_end(&buf) {
-                Some(cut) => cut,
-                None => {
-                    eof = fill(&mut file, &mut buf, BATCH_BYTES).map_err(io_error)?;
-                    continue;
-                }
-            }
-        };
-        let (pieces, lines) = parse_batch(&buf[..cut], width, lines_before)
-            .map_err(|(line, message)| csv_error(format!("line {line}: {message}")))?;
+    while let Some(batch) = batches.next(pieces_per_batch())? {
+        let pieces = parse_batch(&batch, width).map_err(|e| batches.error(e))?;
         for piece in pieces {
             for (column, part) in columns.iter_mut().zip(piece) {
                 column.append(part);
             }
         }
-        lines_before += lines;
-        buf.drain(..cut);
-        if eof && buf.is_empty() {
-            break;
-        }
-        if !eof {
-            eof = fill(&mut file, &mut buf, BATCH_BYTES).map_err(io_error)?;
-        }
     }
-    let named = headers
+    let named = batches
+        .headers()
         .iter()
         .zip(columns)
         .map(|(h, c)| {
@@ -145,105 +81,33 @@ pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
                 Building::Numeric(v) => Column::Numeric(v),
                 Building::Text(v) => Column::Text(v),
             };
-            (h.to_string(), column)
+            (h.clone(), column)
         })
         .collect();
     let data = Dataset::new(path.display().to_string(), named).map_err(|e| match e {
-        MleError::Design(m) => csv_error(m.replace(&format!("{}: ", path.display()), "")),
+        MleError::Design(m) => batches.message(m.replace(&format!("{}: ", path.display()), "")),
         other => other,
     })?;
     if data.n_rows() == 0 {
-        return Err(csv_error("the file has a header but no data rows".into()));
+        return Err(batches.message("the file has a header but no data rows".into()));
     }
     Ok(data)
-}
-
-/// Appends up to `more` bytes of `file` to `buf`; true when the file has ended.
-fn fill(file: &mut impl Read, buf: &mut Vec<u8>, more: usize) -> std::io::Result<bool> {
-    let want = more as u64;
-    let got = file.take(want).read_to_end(buf)?;
-    Ok((got as u64) < want)
-}
-
-/// The end (one past the `\n`) of the first record starting at `from`, skipping quoted line
-/// breaks; `None` when the bytes end first.
-fn record_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut quoted = false;
-    for (i, &b) in bytes.iter().enumerate().skip(from) {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The end of the last complete record in `bytes`.
-fn last_record_end(bytes: &[u8]) -> Option<usize> {
-    if !bytes.contains(&b'"') {
-        return bytes.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
-    }
-    let mut end = None;
-    let mut from = 0;
-    while let Some(e) = record_end(bytes, from) {
-        end = Some(e);
-        from = e;
-    }
-    end
-}
-
-fn count_lines(bytes: &[u8]) -> usize {
-    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 /// The columns of one batch.
 type Pieces = Vec<Vec<Building>>;
 
-/// Parses whole records, in order, in pieces cut at line breaks (one piece if a quote occurs),
-/// and counts the batch's lines. An error carries its line number in the file.
-fn parse_batch(
-    bytes: &[u8],
-    width: usize,
-    lines_before: usize,
-) -> std::result::Result<(Pieces, usize), (usize, String)> {
-    let quoted = bytes.contains(&b'"');
-    let n_pieces = if quoted {
-        1
-    } else {
-        4 * rayon::current_num_threads()
-    };
-    let mut cuts = vec![0];
-    for k in 1..n_pieces {
-        let target = (bytes.len() * k / n_pieces).max(*cuts.last().unwrap_or(&0));
-        if let Some(nl) = memchr::memchr(b'\n', &bytes[target..]) {
-            cuts.push(target + nl + 1);
-        }
+/// Parses a batch, in order, piece by piece in parallel (in one piece if a quote occurs: it may
+/// hide a line break). An error carries its line number in the file.
+fn parse_batch(batch: &Batch<'_>, width: usize) -> std::result::Result<Pieces, (usize, String)> {
+    if batch.pieces.par_iter().any(|p| has_quote(p.bytes)) {
+        return Ok(vec![parse_piece(batch.bytes, width, batch.first_line)?]);
     }
-    cuts.push(bytes.len());
-    cuts.dedup();
-    let pieces: Vec<&[u8]> = cuts.windows(2).map(|w| &bytes[w[0]..w[1]]).collect();
-    let mut next_line = lines_before + 1;
-    let first_lines: Vec<usize> = pieces
-        .iter()
-        .map(|piece| {
-            let first = next_line;
-            next_line += count_lines(piece);
-            first
-        })
-        .collect();
-    let parsed = pieces
+    batch
+        .pieces
         .par_iter()
-        .zip(first_lines)
-        .map(|(piece, first_line)| {
-            if quoted {
-                parse_piece(piece, width, first_line)
-            } else {
-                parse_unquoted(piece, width, first_line)
-            }
-        })
-        .collect::<std::result::Result<Pieces, _>>()?;
-    Ok((parsed, next_line - lines_before - 1))
+        .map(|p| parse_unquoted(p.bytes, width, p.first_line))
+        .collect()
 }
 
 /// As [`parse_piece`] for text without quotes, where a record is a line and fields are split at
@@ -367,7 +231,7 @@ pub fn write_csv(path: impl AsRef<Path>, columns: &[NamedColumn]) -> Result<()> 
 }
 
 /// What went wrong, without the position (the caller knows the line).
-fn describe_csv_error(e: &csv::Error) -> String {
+pub(super) fn describe_csv_error(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".into(),
         _ => e.to_string(),
@@ -377,6 +241,7 @@ fn describe_csv_error(e: &csv::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::batches::BATCH_BYTES;
     use std::io::Write;
 
     fn write(content: &str) -> tempfile::NamedTempFile {

@@ -130,7 +130,7 @@ impl Dataset {
                 let (row, cell) = v
                     .iter()
                     .enumerate()
-                    .find(|(_, s)| s.trim().parse::<f64>().is_err())
+                    .find(|(_, s)| parse_number(s).is_none())
                     .map(|(i, s)| (i + 1, s.as_str()))
                     .unwrap_or((1, ""));
                 Err(self.bad_value(row, name, &describe_non_number(cell)))
@@ -147,7 +147,7 @@ impl Dataset {
             .zip(&self.columns)
             .filter(|(_, c)| match c {
                 Column::Numeric(_) => true,
-                Column::Text(v) => v.iter().any(|s| s.trim().parse::<f64>().is_ok()),
+                Column::Text(v) => v.iter().any(|s| parse_number(s).is_some()),
             })
             .map(|(n, _)| n.as_str())
             .collect()
@@ -164,11 +164,102 @@ impl Dataset {
     }
 }
 
+/// The number in a cell: its text without surrounding white space, in Rust's syntax for `f64`
+/// (`1`, `-2.5e-3`, `.5`, `inf`, `NaN`), correctly rounded; `None` for anything else, empty
+/// cells included.
+pub(crate) fn parse_number(cell: &str) -> Option<f64> {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    // most cells need no trimming: they begin and end with a visible ASCII character
+    let bytes = cell.as_bytes();
+    let t = if visible(bytes.first()) && visible(bytes.last()) {
+        cell
+    } else {
+        cell.trim()
+    };
+    if t.is_empty() {
+        None
+    } else {
+        fast_float2::parse(t).ok()
+    }
+}
+
 /// What to say about a cell that should have been a number.
 pub(crate) fn describe_non_number(cell: &str) -> String {
     if cell.trim().is_empty() {
         "missing value; expected a number".to_string()
     } else {
         format!("expected a number, found '{cell}'")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+    use proptest::prelude::*;
+
+    /// The reference is the standard library's `f64::from_str` on the trimmed cell.
+    fn std_parse(cell: &str) -> Option<f64> {
+        cell.trim().parse().ok()
+    }
+
+    fn same(a: Option<f64>, b: Option<f64>) -> bool {
+        match (a, b) {
+            (Some(a), Some(b)) => a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+            (a, b) => a.is_none() && b.is_none(),
+        }
+    }
+
+    #[test]
+    fn cells_read_as_the_standard_library_reads_them() {
+        for cell in [
+            "1",
+            "-2.5e-3",
+            ".5",
+            "5.",
+            "+1",
+            "1e",
+            "e5",
+            "1e+5",
+            "1E5",
+            "0x10",
+            "1_000",
+            "inf",
+            "-Infinity",
+            "NaN",
+            "nan",
+            "1.5.2",
+            "--1",
+            "1e400",
+            "-1e-400",
+            "4.9e-324",
+            "2.2250738585072011e-308",
+            "9007199254740993",
+            "0.1000000000000000055511151231257827",
+            " 3 ",
+            "\t-3\r",
+            "\u{a0}4\u{2003}",
+            "",
+            "  ",
+            "1 2",
+            "١",
+            "3,5",
+        ] {
+            assert!(
+                same(parse_number(cell), std_parse(cell)),
+                "{cell:?}: {:?} vs {:?}",
+                parse_number(cell),
+                std_parse(cell)
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_float_reads_back_as_the_standard_library_reads_it(bits in any::<u64>(), digits in 0usize..20) {
+            let v = f64::from_bits(bits);
+            for cell in [v.to_string(), format!("{v:e}"), format!("{v:.digits$}"), format!("{v:.digits$e}")] {
+                prop_assert!(same(parse_number(&cell), std_parse(&cell)), "{}", cell);
+            }
+        }
     }
 }

@@ -79,11 +79,6 @@ impl Design {
         identify: bool,
     ) -> Result<Self> {
         let p = cols.len() + usize::from(intercept);
-        if p == 0 {
-            return Err(MleError::Design(
-                "the model has no parameters: no covariates and no intercept".into(),
-            ));
-        }
         for (name, col) in cols {
             if col.len() != n {
                 return Err(MleError::Design(format!(
@@ -106,12 +101,6 @@ impl Design {
                 )));
             }
         }
-        if n == 0 {
-            return Err(MleError::Design(format!("{source}: the data have no rows")));
-        }
-        if identify {
-            check_columns(source, cols, intercept)?;
-        }
         let mut names = Vec::with_capacity(p);
         if intercept {
             names.push(INTERCEPT.to_string());
@@ -123,6 +112,32 @@ impl Design {
                 values.push(1.0);
             }
             values.extend(cols.iter().map(|(_, c)| c[i]));
+        }
+        Self::from_rows(source, names, values, n, intercept, identify)
+    }
+
+    /// A design from its finite row-major `values` (`n` rows of `names.len()`, the intercept's
+    /// ones first if `intercept`), checked as [`Design::from_columns`] checks its columns when
+    /// `identify`.
+    pub(super) fn from_rows(
+        source: &str,
+        names: Vec<String>,
+        values: Vec<f64>,
+        n: usize,
+        intercept: bool,
+        identify: bool,
+    ) -> Result<Self> {
+        debug_assert_eq!(values.len(), n * names.len());
+        if names.is_empty() {
+            return Err(MleError::Design(
+                "the model has no parameters: no covariates and no intercept".into(),
+            ));
+        }
+        if n == 0 {
+            return Err(MleError::Design(format!("{source}: the data have no rows")));
+        }
+        if identify {
+            check_columns(source, &names, &values, intercept)?;
         }
         Ok(Self {
             names,
@@ -178,19 +193,23 @@ impl Design {
 }
 
 /// Rejects constant columns (when an intercept is present) and exact duplicates.
-fn check_columns(source: &str, cols: &[(&str, &[f64])], intercept: bool) -> Result<()> {
-    for (j, (name, col)) in cols.iter().enumerate() {
-        let constant = col.iter().all(|v| *v == col[0]);
-        if constant && intercept && col.len() > 1 {
+fn check_columns(source: &str, names: &[String], values: &[f64], intercept: bool) -> Result<()> {
+    let p = names.len();
+    let column = |j: usize| values.iter().skip(j).step_by(p);
+    for j in usize::from(intercept)..p {
+        let first = values[j];
+        let constant = column(j).all(|v| *v == first);
+        if constant && intercept && values.len() > p {
             return Err(MleError::Design(format!(
-                "{source}: column '{name}' is constant (every row is {}); with an intercept it \
+                "{source}: column '{}' is constant (every row is {first}); with an intercept it \
                  cannot be estimated: drop it",
-                col[0]
+                names[j]
             )));
         }
-        if let Some((other, _)) = cols[..j].iter().find(|(_, c)| c == col) {
+        if let Some(k) = (usize::from(intercept)..j).find(|&k| column(k).eq(column(j))) {
             return Err(MleError::Design(format!(
-                "{source}: column '{name}' is identical to column '{other}'; drop one of them"
+                "{source}: column '{}' is identical to column '{}'; drop one of them",
+                names[j], names[k]
             )));
         }
     }
@@ -268,10 +287,10 @@ pub struct ModelFrame {
 /// ```
 #[derive(Debug, Clone)]
 pub struct DesignBuilder {
-    response: ResponseSpec,
-    columns: Option<Vec<String>>,
-    intercept: bool,
-    trials: Option<TrialsSpec>,
+    pub(super) response: ResponseSpec,
+    pub(super) columns: Option<Vec<String>>,
+    pub(super) intercept: bool,
+    pub(super) trials: Option<TrialsSpec>,
 }
 
 impl DesignBuilder {
@@ -347,15 +366,27 @@ impl DesignBuilder {
             cols.push((name.as_str(), finite(data, name)?));
         }
         let design = Design::assemble(data.source(), &cols, data.n_rows(), self.intercept, true)?;
+        ModelFrame::new(data.source(), design, response_name, response, trials)
+    }
+}
+
+impl ModelFrame {
+    /// A frame whose design has no more columns than rows.
+    pub(super) fn new(
+        source: &str,
+        design: Design,
+        response_name: String,
+        response: Vec<f64>,
+        trials: Option<Vec<f64>>,
+    ) -> Result<Self> {
         if design.n_cols() > design.n_rows() {
             return Err(MleError::Design(format!(
-                "{}: {} parameters but only {} rows; the model cannot be identified",
-                data.source(),
+                "{source}: {} parameters but only {} rows; the model cannot be identified",
                 design.n_cols(),
                 design.n_rows()
             )));
         }
-        Ok(ModelFrame {
+        Ok(Self {
             design,
             response_name,
             response,

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use nalgebra::DMatrix;
 
-use super::{Derivatives, Model, ModelKind, Param, linear_pass};
+use super::{Derivatives, Model, ModelKind, Param, glm, linear_pass};
 use crate::backend::{self, Device, Tensor};
 use crate::data::Design;
 use crate::error::{MleError, Result};
@@ -85,15 +85,13 @@ impl Gaussian {
         }
         let (n, p) = (design.n_rows(), design.n_cols());
         let x = design.shared_values();
-        // XᵀX = ∇² of Σ ηᵢ²/2, by the same pass
-        let zero = vec![0.0; p];
-        let xtx = linear_pass(&x, p, &zero, true, |_, _| (0.0, 0.0, 1.0)).hessian;
+        let xtx = glm::gram(&x, p);
         let mean_sq = y.iter().map(|v| v * v).sum::<f64>() / n as f64;
         Ok(Self {
             names: design.names().to_vec(),
             x,
             y: y.to_vec(),
-            xtx: xtx.expect("the Hessian was asked for"),
+            xtx,
             // the MLE of σ when β = 0, the starting β
             sigma_start: mean_sq.sqrt(),
             tensors: OnceLock::new(),

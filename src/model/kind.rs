@@ -5,7 +5,7 @@ use std::str::FromStr;
 use super::{Binomial, Gaussian, Logistic, Proportion};
 use crate::data::{Design, ModelFrame};
 use crate::error::{MleError, Result};
-use crate::fit::fit_observed;
+use crate::fit::build_and_fit;
 use crate::inference::FitResult;
 use crate::odds::sigmoid;
 use crate::optim::{FitOptions, Observer};
@@ -59,8 +59,12 @@ impl ModelKind {
     ) -> Result<FitResult> {
         let d = &frame.design;
         match self {
-            Self::Logistic => fit_observed(&Logistic::new(d, &frame.response)?, options, observer),
-            Self::Gaussian => fit_observed(&Gaussian::new(d, &frame.response)?, options, observer),
+            Self::Logistic => {
+                build_and_fit(|| Logistic::new(d, &frame.response), options, observer)
+            }
+            Self::Gaussian => {
+                build_and_fit(|| Gaussian::new(d, &frame.response), options, observer)
+            }
             Self::Binomial => {
                 let trials = frame.trials.as_ref().ok_or_else(|| MleError::Model {
                     model: "binomial".into(),
@@ -69,14 +73,14 @@ impl ModelKind {
                         .into(),
                 })?;
                 if d.n_cols() == 1 && d.has_intercept() {
-                    fit_observed(
-                        &Proportion::new(&frame.response, trials)?,
+                    build_and_fit(
+                        || Proportion::new(&frame.response, trials),
                         options,
                         observer,
                     )
                 } else {
-                    fit_observed(
-                        &Binomial::new(d, &frame.response, trials)?,
+                    build_and_fit(
+                        || Binomial::new(d, &frame.response, trials),
                         options,
                         observer,
                     )

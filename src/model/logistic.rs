@@ -60,7 +60,11 @@ impl Logistic {
         }
         let trials = vec![1.0; y.len()];
         Ok(Self(Binomial::build(
-            "logistic", design, y, &trials, device,
+            "logistic",
+            design,
+            y.to_vec(),
+            trials,
+            device,
         )?))
     }
 

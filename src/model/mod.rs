@@ -46,7 +46,7 @@ mod separation;
 pub use binomial::{Binomial, Proportion};
 pub use constraint::{Constraint, to_natural_tensor};
 pub use gaussian::Gaussian;
-pub use glm::{Derivatives, linear_pass};
+pub use glm::{Derivatives, linear_pass, linear_pass_log};
 pub use kind::ModelKind;
 pub use logistic::Logistic;
 pub use separation::{Separation, SeparationKind};

@@ -69,12 +69,16 @@ impl Separation {
             }
         };
         let n = eta.len();
-        let any_mixed = (0..n).any(|i| sign(i) == 0.0);
-        let complete = !any_mixed && (0..n).all(|i| sign(i) * eta[i] > 0.0);
-        let boundary: Vec<usize> = (0..n)
-            .filter(|&i| sign(i) * eta[i] > Self::BOUNDARY_ETA)
-            .collect();
-        let wrong = (0..n).any(|i| sign(i) * eta[i] < -Self::BOUNDARY_ETA);
+        // one pass: is every row on its side (no mixed row, sᵢηᵢ > 0), is some row at the
+        // boundary, is some row confidently wrong
+        let (mut complete, mut boundary, mut wrong) = (true, false, false);
+        for (i, e) in eta.iter().enumerate() {
+            let s = sign(i);
+            let se = s * e;
+            complete &= se > 0.0;
+            boundary |= se > Self::BOUNDARY_ETA;
+            wrong |= se < -Self::BOUNDARY_ETA;
+        }
         let certified = |(d, xd): (Vec<f64>, Vec<f64>)| -> Option<(Vec<f64>, Vec<usize>)> {
             // orient d so that it points the way the log-likelihood rises
             let orient: f64 = (0..n).map(|i| sign(i) * xd[i]).sum::<f64>().signum();
@@ -91,7 +95,7 @@ impl Separation {
         };
         let (kind, dir, rows): (_, _, Vec<usize>) = if complete {
             (SeparationKind::Complete, beta.to_vec(), (0..n).collect())
-        } else if !boundary.is_empty() && !wrong {
+        } else if boundary && !wrong {
             match direction.map(|f| f()).and_then(certified) {
                 Some((d, rows)) => (SeparationKind::QuasiComplete, d, rows),
                 None => return None,

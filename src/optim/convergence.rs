@@ -90,7 +90,8 @@ pub struct Convergence {
     /// ~1e-8 that comparing log-likelihood values can resolve.
     #[serde(default)]
     pub newton_polish_steps: u32,
-    /// Wall time of the whole fit, inference included, in seconds.
+    /// Wall time of the whole fit, inference included, in seconds; with [`crate::build_and_fit`]
+    /// (the command line's fits) the building of the model from data in memory too.
     pub wall_time_s: f64,
 }
 

@@ -1,0 +1,423 @@
+//! Reading a [`ModelFrame`] straight from a CSV file: the cells a model needs are parsed into
+//! the rows of its design as the file is read, with no table of every column in between.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::batches::{Batches, pieces_per_batch};
+use super::csv::read_csv;
+use super::dataset::parse_number;
+use super::design::{Design, DesignBuilder, INTERCEPT, ModelFrame, ResponseSpec, TrialsSpec};
+use crate::error::Result;
+
+impl DesignBuilder {
+    /// The model frame of the CSV file at `path`: what [`read_csv`] and then
+    /// [`build`](DesignBuilder::build) give, in about the memory of the design alone.
+    ///
+    /// When the file is plain comma-separated lines (no quoted field, no blank line) in which
+    /// every cell the model uses is a finite number, those cells are parsed straight into the
+    /// design's rows and the file's other columns are skipped. Anything else (a text or missing
+    /// cell, a ragged row, a quote, a response given as `COLUMN=LEVEL`, a name that is not in
+    /// the header) makes it read the file again with [`read_csv`] and
+    /// [`build`](DesignBuilder::build), which handle it or name what is wrong: the frame and
+    /// the errors are the same either way.
+    ///
+    /// # Errors
+    /// As [`read_csv`] and [`DesignBuilder::build`].
+    ///
+    /// # Examples
+    /// ```
+    /// use mle::data::{DesignBuilder, ResponseSpec, read_csv};
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("d.csv");
+    /// std::fs::write(&path, "x,label,y\n1.5,a,0\n2,b,1\n-3e-1,c,1\n").unwrap();
+    /// let builder = DesignBuilder::new(ResponseSpec::parse("y")).columns(["x"]);
+    /// let frame = builder.read_csv(&path).unwrap();
+    /// assert_eq!(frame.design.values(), &[1.0, 1.5, 1.0, 2.0, 1.0, -0.3]);
+    /// assert_eq!(frame.response, vec![0.0, 1.0, 1.0]);
+    /// // the same frame as through a dataset of every column
+    /// let through = builder.build(&read_csv(&path).unwrap()).unwrap();
+    /// assert_eq!(frame.design, through.design);
+    /// ```
+    pub fn read_csv(&self, path: impl AsRef<Path>) -> Result<ModelFrame> {
+        let path = path.as_ref();
+        match self.stream(path)? {
+            Some(frame) => Ok(frame),
+            None => self.build(&read_csv(path)?),
+        }
+    }
+
+    /// The frame read in one pass, or `None` where the file or the model needs the general
+    /// path.
+    fn stream(&self, path: &Path) -> Result<Option<ModelFrame>> {
+        let mut batches = Batches::open(path)?;
+        let Some(plan) = Plan::new(self, batches.headers()) else {
+            return Ok(None);
+        };
+        let p = plan.names.len();
+        let trials = plan.trials == Some(Trials::Column);
+        let mut rows = Rows::default();
+        while let Some(batch) = batches.next(pieces_per_batch())? {
+            let counts: Vec<usize> = batch
+                .pieces
+                .iter()
+                .map(|piece| piece.lines + usize::from(!piece.bytes.ends_with(b"\n")))
+                .collect();
+            if rows.n == 0 {
+                // room for the whole file at the density of its first batch: the design is
+                // neither copied as it grows nor written twice
+                let rows_per_byte = counts.iter().sum::<usize>() as f64 / batch.bytes.len() as f64;
+                let size = std::fs::metadata(path).map_or(0, |m| m.len()) as f64;
+                rows = Rows::zeros((size * rows_per_byte * 1.01) as usize, p, trials);
+            }
+            let parts = rows.grow(&counts, p, trials);
+            let ok = batch
+                .pieces
+                .into_par_iter()
+                .zip(parts)
+                .all(|(piece, part)| plan.parse(piece.bytes, part));
+            if !ok {
+                return Ok(None);
+            }
+        }
+        if rows.n == 0 {
+            return Ok(None);
+        }
+        let source = path.display().to_string();
+        let Rows { n, x, y, m } = rows.finish(p);
+        let trials = match &plan.trials {
+            Some(Trials::Column) => Some(m),
+            Some(Trials::Constant(value)) => Some(vec![*value; n]),
+            None => None,
+        };
+        let design = Design::from_rows(&source, plan.names, x, n, self.intercept, true)?;
+        ModelFrame::new(&source, design, plan.response_name, y, trials).map(Some)
+    }
+}
+
+/// Where a field of a line goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Slot {
+    Skip,
+    Response,
+    Trials,
+    /// The design's column.
+    Covariate(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Trials {
+    /// Read from a column of the file.
+    Column,
+    Constant(f64),
+}
+
+/// What becomes of each field of a line.
+#[derive(Debug)]
+struct Plan {
+    slots: Vec<Slot>,
+    /// The design's column names, the intercept first if there is one.
+    names: Vec<String>,
+    intercept: bool,
+    response_name: String,
+    trials: Option<Trials>,
+}
+
+impl Plan {
+    /// The plan for `builder` on a file with `headers`; `None` where the general path must
+    /// decide (a level response, a name missing from the header or used twice, a column that
+    /// would play two parts, a covariate named like the intercept).
+    fn new(builder: &DesignBuilder, headers: &[String]) -> Option<Self> {
+        let ResponseSpec::Column(response) = &builder.response else {
+            return None;
+        };
+        let unique = headers
+            .iter()
+            .enumerate()
+            .all(|(i, h)| !headers[..i].contains(h));
+        if !unique {
+            return None;
+        }
+        let index = |name: &str| headers.iter().position(|h| h == name);
+        let mut slots = vec![Slot::Skip; headers.len()];
+        slots[index(response)?] = Slot::Response;
+        let trials = match &builder.trials {
+            None => None,
+            Some(TrialsSpec::Constant(value)) => Some(Trials::Constant(*value)),
+            Some(TrialsSpec::Column(c)) => {
+                let i = index(c)?;
+                if slots[i] != Slot::Skip {
+                    return None;
+                }
+                slots[i] = Slot::Trials;
+                Some(Trials::Column)
+            }
+        };
+        let covariates: Vec<&str> = match &builder.columns {
+            Some(columns) => columns.iter().map(String::as_str).collect(),
+            // every column but the response and trials: all must be numbers, as checked below
+            None => headers
+                .iter()
+                .zip(&slots)
+                .filter(|(_, s)| **s == Slot::Skip)
+                .map(|(h, _)| h.as_str())
+                .collect(),
+        };
+        let offset = usize::from(builder.intercept);
+        let mut names: Vec<String> = Vec::with_capacity(covariates.len() + offset);
+        if builder.intercept {
+            names.push(INTERCEPT.to_string());
+        }
+        for (k, name) in covariates.iter().enumerate() {
+            let i = index(name)?;
+            if slots[i] != Slot::Skip || (builder.intercept && *name == INTERCEPT) {
+                return None;
+            }
+            slots[i] = Slot::Covariate(k + offset);
+            names.push((*name).to_string());
+        }
+        Some(Self {
+            slots,
+            names,
+            intercept: builder.intercept,
+            response_name: response.clone(),
+            trials,
+        })
+    }
+
+    /// Parses the lines of `piece` into `part`; false at the first thing the general path must
+    /// handle (a cell used by the model that is not a finite number, a line with too few or too
+    /// many fields, a quote).
+    fn parse(&self, piece: &[u8], part: Part<'_>) -> bool {
+        let Part { x, y, m } = part;
+        let p = self.names.len();
+        // every cut below is at an ASCII byte, so each cell of valid UTF-8 is valid UTF-8
+        let Ok(text) = std::str::from_utf8(piece) else {
+            return false;
+        };
+        let last_field = self.slots.len() - 1;
+        let mut start = 0;
+        for row in 0..y.len() {
+            for (field, slot) in self.slots.iter().enumerate() {
+                let Some((value, next)) =
+                    cell(piece, text, start, field == last_field, *slot != Slot::Skip)
+                else {
+                    return false;
+                };
+                match *slot {
+                    Slot::Response => y[row] = value,
+                    Slot::Trials => m[row] = value,
+                    Slot::Covariate(j) => x[row * p + j] = value,
+                    Slot::Skip => {}
+                }
+                start = next;
+            }
+            if self.intercept {
+                x[row * p] = 1.0;
+            }
+        }
+        start == piece.len()
+    }
+}
+
+/// The cell of `piece` (whose text is `text`) that starts at `start`: its value if it is
+/// `wanted` (0 if not), and where the next cell starts. `None` if a wanted cell is not a finite
+/// number or the cell does not end as field `last` or not must: at a line break or the end of
+/// the piece for the last field of a line, at a comma for the others.
+fn cell(piece: &[u8], text: &str, start: usize, last: bool, wanted: bool) -> Option<(f64, usize)> {
+    if wanted
+        && let Ok((value, len)) = fast_float2::parse_partial::<f64, _>(&piece[start..])
+        && let Some(next) = after_delimiter(piece, start + len, last)
+    {
+        // the number took the whole cell, so that parsing the cell alone gives it too
+        return value.is_finite().then_some((value, next));
+    }
+    let end =
+        memchr::memchr3(b',', b'\n', b'"', &piece[start..]).map_or(piece.len(), |i| start + i);
+    let next = after_delimiter(piece, end, last)?;
+    if !wanted {
+        return Some((0.0, next));
+    }
+    let cell = &text[start..end];
+    let cell = if last {
+        cell.strip_suffix('\r').unwrap_or(cell)
+    } else {
+        cell
+    };
+    parse_number(cell)
+        .filter(|v| v.is_finite())
+        .map(|value| (value, next))
+}
+
+/// Where the next cell starts if a cell ending at `end` ends as it must: at a comma, or if it is
+/// the `last` of its line at a line break (`\n` or `\r\n`) or the end of the piece.
+fn after_delimiter(piece: &[u8], end: usize, last: bool) -> Option<usize> {
+    match (piece.get(end), last) {
+        (Some(b','), false) | (Some(b'\n'), true) => Some(end + 1),
+        (Some(b'\r'), true) if piece.get(end + 1) == Some(&b'\n') => Some(end + 2),
+        (None, true) => Some(end),
+        _ => None,
+    }
+}
+
+/// What has been read so far: row-major covariates, response and trials.
+#[derive(Debug, Default)]
+struct Rows {
+    n: usize,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    m: Vec<f64>,
+}
+
+/// The rows of one piece, to be filled.
+struct Part<'a> {
+    x: &'a mut [f64],
+    y: &'a mut [f64],
+    m: &'a mut [f64],
+}
+
+impl Rows {
+    /// Zeros for `rows` rows, from the allocator's zeroed memory: pages are touched only as
+    /// rows are written, by the threads that parse them.
+    fn zeros(rows: usize, p: usize, trials: bool) -> Self {
+        Self {
+            n: 0,
+            x: vec![0.0; rows * p],
+            y: vec![0.0; rows],
+            m: vec![0.0; if trials { rows } else { 0 }],
+        }
+    }
+
+    /// Room for pieces of `counts` rows after those read so far, cut into one part each.
+    fn grow(&mut self, counts: &[usize], p: usize, trials: bool) -> Vec<Part<'_>> {
+        let old = self.n;
+        self.n += counts.iter().sum::<usize>();
+        if self.y.len() < self.n {
+            self.x.resize(self.n * p, 0.0);
+            self.y.resize(self.n, 0.0);
+            if trials {
+                self.m.resize(self.n, 0.0);
+            }
+        }
+        let (mut x, mut y) = (&mut self.x[old * p..], &mut self.y[old..]);
+        let mut m: &mut [f64] = if trials { &mut self.m[old..] } else { &mut [] };
+        counts
+            .iter()
+            .map(|&rows| {
+                let (xk, xr) = std::mem::take(&mut x).split_at_mut(rows * p);
+                let (yk, yr) = std::mem::take(&mut y).split_at_mut(rows);
+                let (mk, mr) = std::mem::take(&mut m).split_at_mut(if trials { rows } else { 0 });
+                (x, y, m) = (xr, yr, mr);
+                Part {
+                    x: xk,
+                    y: yk,
+                    m: mk,
+                }
+            })
+            .collect()
+    }
+
+    /// The rows read, without the room left over.
+    fn finish(mut self, p: usize) -> Self {
+        let n = self.n;
+        for (v, len) in [(&mut self.x, n * p), (&mut self.y, n), (&mut self.m, n)] {
+            v.truncate(len);
+            v.shrink_to_fit();
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Reads `text` both ways and checks that the frames, or the errors, are the same; returns
+    /// whether the one pass decided (a frame or an error) instead of handing over.
+    fn same_both_ways(builder: &DesignBuilder, text: &[u8]) -> bool {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text).unwrap();
+        let general = read_csv(f.path()).and_then(|data| builder.build(&data));
+        match (builder.read_csv(f.path()), general) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.design, b.design);
+                assert_eq!((a.response, a.response_name), (b.response, b.response_name));
+                assert_eq!(a.trials, b.trials);
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => panic!("one pass {a:?}, through a dataset {b:?}"),
+        }
+        !matches!(builder.stream(f.path()), Ok(None))
+    }
+
+    fn builder(y: &str) -> DesignBuilder {
+        DesignBuilder::new(ResponseSpec::parse(y))
+    }
+
+    #[test]
+    fn plain_numbers_are_read_in_one_pass() {
+        let y = builder("y");
+        for text in [
+            "x1,x2,y\n1,2,0\n3,-4.5,1\n5,6e-1,1\n",
+            // CRLF, no line break at the end
+            "x1,x2,y\r\n1,2,0\r\n3,-4.5,1\r\n5,0.6,1",
+            // spaces around names and numbers, signs, a leading point
+            " x1 , x2 ,y\n 1 ,2,0\n3, -4.5 ,1\n5,.6,+1\n",
+            // errors found after reading: a constant column, more parameters than rows
+            "x1,x2,y\n1,2,0\n1,3,1\n1,5,1\n",
+            "x1,x2,y\n1,2,0\n",
+        ] {
+            assert!(same_both_ways(&y, text.as_bytes()), "{text}");
+        }
+        // the columns asked for, a text column skipped, no intercept
+        let text = b"name,x,y\nab c,1,0\nd;e,2,1\nfg,4,1\n";
+        assert!(same_both_ways(&y.clone().columns(["x"]), text));
+        assert!(same_both_ways(
+            &y.clone().columns(["x"]).intercept(false),
+            text
+        ));
+        // binomial counts with a column of trials, and with a constant
+        let k = builder("k").columns(["x"]);
+        let text = b"k,m,x\n1,3,0.5\n2,3,1.5\n0,2,2\n";
+        assert!(same_both_ways(
+            &k.clone().trials(TrialsSpec::Column("m".into())),
+            text
+        ));
+        assert!(same_both_ways(&k.trials(TrialsSpec::Constant(3.0)), text));
+        // batches of several pieces each: every row in its place
+        let mut text = String::from("i,half,y\n");
+        for i in 0..700_000 {
+            text.push_str(&format!("{i},{},{}\n", i as f64 / 2.0, i % 3));
+        }
+        assert!(text.len() > super::super::batches::BATCH_BYTES);
+        assert!(same_both_ways(&y.columns(["i"]), text.as_bytes()));
+    }
+
+    #[test]
+    fn anything_else_is_read_through_a_dataset_with_the_same_result() {
+        let y = builder("y");
+        for text in [
+            "x,y\n\"1\",0\n2,1\n3,1\n",        // a quote
+            "x,y\n1,0\n\n2,1\n3,0\n",          // a blank line
+            "x,y\n1,0\n,1\n3,0\n",             // a missing cell
+            "x,y\n1,0\nabc,1\n3,0\n",          // text in a covariate
+            "x,y\n1,0\nNaN,1\n3,0\n",          // not finite
+            "x,y\n1,0\n2\n3,0\n",              // too few fields
+            "x,y\n1,0\n2,1,5\n3,0\n",          // too many
+            "x,x,y\n1,2,0\n2,3,1\n4,4,0\n",    // a name used twice
+            "intercept,y\n1,0\n2,1\n4,1\n",    // the intercept's name
+            "name,x,y\na,1,0\nb,2,1\nc,4,1\n", // a label column, covariates by default
+            "x,y\n",                           // no rows
+        ] {
+            assert!(!same_both_ways(&y, text.as_bytes()), "{text}");
+        }
+        assert!(!same_both_ways(&y, b"x,y\n1,0\n\xff,1\n3,0\n"));
+        assert!(!same_both_ways(
+            &y.clone().columns(["z"]),
+            b"x,y\n1,0\n2,1\n"
+        ));
+        assert!(!same_both_ways(&builder("s=a"), b"s,x\na,1\nb,2\na,4\n"));
+    }
+}
