@@ -138,27 +138,36 @@ impl Binomial {
             "binomial",
             design,
             successes.to_vec(),
-            trials.to_vec(),
+            Some(trials.to_vec()),
             device,
         )
     }
 
-    /// The model of successes `k` out of trials `m`, which it keeps.
+    /// The model of successes `k` out of trials `m`, which it keeps; `m = None` is one trial per
+    /// row, for `k` the caller has checked to be 0 or 1.
     pub(super) fn build(
         name: &'static str,
         design: &Design,
         k: Vec<f64>,
-        m: Vec<f64>,
+        m: Option<Vec<f64>>,
         device: &Device,
     ) -> Result<Self> {
-        check_counts(name, &k, &m)?;
+        if let Some(m) = &m {
+            check_counts(name, &k, m)?;
+        }
         if k.len() != design.n_rows() {
             return Err(MleError::Model {
                 model: name.into(),
                 message: format!("{} responses for {} design rows", k.len(), design.n_rows()),
             });
         }
-        let bernoulli = m.iter().all(|&m| m == 1.0);
+        let (m, bernoulli) = match m {
+            Some(m) => {
+                let bernoulli = m.iter().all(|&m| m == 1.0);
+                (m, bernoulli)
+            }
+            None => (vec![1.0; k.len()], true),
+        };
         let log_choose: Option<Vec<f64>> =
             (!bernoulli).then(|| k.iter().zip(&m).map(|(&k, &m)| ln_choose(m, k)).collect());
         Ok(Self {

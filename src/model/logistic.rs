@@ -58,12 +58,11 @@ impl Logistic {
                 y.first().copied().unwrap_or(0.0)
             )));
         }
-        let trials = vec![1.0; y.len()];
         Ok(Self(Binomial::build(
             "logistic",
             design,
             y.to_vec(),
-            trials,
+            None,
             device,
         )?))
     }

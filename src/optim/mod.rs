@@ -12,8 +12,8 @@ mod polish;
 
 pub use convergence::{Convergence, Observer, Progress, StopReason};
 pub use monitor::relative_gradient;
-pub use newton::Newton;
 pub(crate) use newton::jacobi_scaling;
+pub use newton::{HessianWithValues, Newton};
 pub use objective::{Counts, FORWARD_HESSIAN_STEP, HESSIAN_STEP, Objective};
 pub use options::{DEFAULT_FTOL, DEFAULT_GTOL, DEFAULT_LEVEL, DEFAULT_XTOL, FitOptions, Optimizer};
 pub(crate) use polish::norm;
@@ -115,7 +115,10 @@ fn solve<M: Model + ?Sized>(
             let solver = LBFGS::new(search, LBFGS_MEMORY);
             run(objective, solver, start, max_iter, &mut tracker)
         }
-        Optimizer::Newton => run(objective, Newton, start, max_iter, &mut tracker),
+        Optimizer::Newton => {
+            let solver = Newton::new(options.gtol);
+            run(objective, solver, start, max_iter, &mut tracker)
+        }
         Optimizer::Gradient => {
             let solver = SteepestDescent::new(MoreThuenteLineSearch::new());
             run(objective, solver, start, max_iter, &mut tracker)

@@ -1,12 +1,15 @@
 //! Newton's method as an argmin solver: the step solves `H d = −g` by Cholesky, with a Levenberg
 //! shift `H + μI` where the Hessian of the cost is not positive definite, and an Armijo
-//! backtracking line search on the cost.
+//! backtracking line search on the cost. Deep in the quadratic regime one step reuses the
+//! previous Hessian (a chord step) where that saves a Hessian without costing an iteration.
 
 use argmin::core::{
     CostFunction, Error, Gradient, Hessian, IterState, KV, Problem, Solver, State,
     TerminationReason,
 };
 use nalgebra::{DMatrix, DVector};
+
+use super::monitor::relative_gradient;
 
 type Vector = DVector<f64>;
 /// The argmin state used by every solver here.
@@ -31,9 +34,65 @@ pub(crate) fn no_worse(before: f64, after: f64) -> bool {
     after <= before + rounding(before)
 }
 
+/// A chord step is taken from the next point only if that point is predicted to miss the
+/// tolerance by this factor (else its Hessian is needed for the standard errors anyway) ...
+const CHORD_NOT_LAST: f64 = 10.0;
+/// ... and the chord step from it is predicted to reach the tolerance by this factor.
+const CHORD_FINISHES: f64 = 10.0;
+
 /// Damped Newton's method.
-#[derive(Debug, Clone, Default)]
-pub struct Newton;
+///
+/// Near the maximum Newton's relative gradients fall quadratically, `rₖ₊₁ ≈ C rₖ²`, with `C`
+/// measured on the last two full steps. When the next point is predicted to miss the tolerance
+/// (`C rₖ² > 10·gtol`) but a step from it with the current Hessian is predicted to reach it
+/// (such a chord step contracts by about `rₖ₊₁/rₖ`, the change of the Hessian over the step:
+/// `(C rₖ²)²/rₖ < gtol/10`), the next point is evaluated without its Hessian and the step from it
+/// reuses the current one: one Hessian fewer (for the built-in models the `XᵀWX` part of a pass,
+/// for a custom model `p` gradients), never two chord steps in a row.
+#[derive(Debug, Clone)]
+pub struct Newton {
+    gtol: f64,
+    /// The Hessian of the last iteration and the relative gradient there, if it took a fresh
+    /// Hessian and a full step.
+    last: Option<(DMatrix<f64>, f64)>,
+    /// Whether the next iteration steps with `last`'s Hessian.
+    chord: bool,
+}
+
+impl Newton {
+    /// Newton's method for a fit to the relative gradient tolerance `gtol`.
+    pub fn new(gtol: f64) -> Self {
+        Self {
+            gtol,
+            last: None,
+            chord: false,
+        }
+    }
+
+    /// Whether the step from the point after the current one should reuse the current Hessian,
+    /// from the relative gradients `r_last` at the last point (reached by a full step with a
+    /// fresh Hessian) and `r` at the current one.
+    fn chord_next(&self, r_last: f64, r: f64) -> bool {
+        if r_last <= 0.0 || r <= 0.0 {
+            return false;
+        }
+        let next = r / (r_last * r_last) * r * r;
+        next > CHORD_NOT_LAST * self.gtol && next * next / r < self.gtol / CHORD_FINISHES
+    }
+}
+
+impl Default for Newton {
+    fn default() -> Self {
+        Self::new(super::options::DEFAULT_GTOL)
+    }
+}
+
+/// A problem whose evaluations can leave out the Hessian they would compute along with the value
+/// (as the built-in models' one pass does), for a Newton step that will not use it.
+pub trait HessianWithValues {
+    /// Whether evaluations from now on compute the Hessian along with the value.
+    fn hessian_with_values(&self, yes: bool);
+}
 
 /// Symmetric diagonal (Jacobi) scaling of a symmetric matrix: `(SMS, s)` with
 /// `S = diag(s)`, `sᵢ = 1/√|mᵢᵢ|` (1 where that is zero or not finite), so that `SMS` has a unit
@@ -82,7 +141,8 @@ impl<O> Solver<O, NewtonState> for Newton
 where
     O: CostFunction<Param = Vector, Output = f64>
         + Gradient<Param = Vector, Gradient = Vector>
-        + Hessian<Param = Vector, Hessian = DMatrix<f64>>,
+        + Hessian<Param = Vector, Hessian = DMatrix<f64>>
+        + HessianWithValues,
 {
     fn name(&self) -> &str {
         "Newton"
@@ -113,7 +173,13 @@ where
             .take_gradient()
             .ok_or_else(|| Error::msg("no gradient"))?;
         let cost = state.get_cost();
-        let h = problem.hessian(&x)?;
+        let last = self.last.take();
+        let fresh = !std::mem::take(&mut self.chord);
+        let (h, r_last) = match last {
+            Some((h, _)) if !fresh => (h, None),
+            last => (problem.hessian(&x)?, last.map(|(_, r)| r)),
+        };
+        let r = relative_gradient(x.as_slice(), g.as_slice(), cost);
         let Some(mut d) = newton_step(&h, &g) else {
             return Ok((
                 state
@@ -131,22 +197,36 @@ where
         }
         let mut t = 1.0;
         let floor = rounding(cost);
+        // a full step from a fresh Hessian: the next point's Hessian may be left out
+        let chord = fresh && r_last.is_some_and(|r_last| self.chord_next(r_last, r));
         for _ in 0..MAX_HALVINGS {
             let trial = &x + &d * t;
+            let full = t == 1.0;
+            let planned = full && chord;
+            problem.problem("hessian_plan", |p| {
+                p.hessian_with_values(!planned);
+                Ok(())
+            })?;
             // a trial point where ℓ is NaN (e.g. σ underflowed to 0) is too far: shorten the step
             let c = problem.cost(&trial).unwrap_or(f64::INFINITY);
-            if c <= cost + ARMIJO_C * t * slope {
-                let grad = problem.gradient(&trial)?;
+            // Near the maximum the gain ½gᵀH⁻¹g falls below the rounding of ℓ and values can no
+            // longer judge a step; the full step is then kept when it shrinks the gradient,
+            // which is still exact there.
+            let accepted = if c <= cost + ARMIJO_C * t * slope {
+                Some(problem.gradient(&trial)?)
+            } else if full && no_worse(cost, c) {
+                Some(problem.gradient(&trial)?).filter(|grad| grad.norm() < g.norm())
+            } else {
+                None
+            };
+            if let Some(grad) = accepted {
+                self.chord = planned;
+                self.last = (fresh && full).then_some((h, r));
+                problem.problem("hessian_plan", |p| {
+                    p.hessian_with_values(true);
+                    Ok(())
+                })?;
                 return Ok((state.param(trial).cost(c).gradient(grad), None));
-            }
-            if t == 1.0 && no_worse(cost, c) {
-                // Near the maximum the gain ½gᵀH⁻¹g falls below the rounding of ℓ and values can
-                // no longer judge a step; the full step is then kept when it shrinks the
-                // gradient, which is still exact there.
-                let grad = problem.gradient(&trial)?;
-                if grad.norm() < g.norm() {
-                    return Ok((state.param(trial).cost(c).gradient(grad), None));
-                }
             }
             if t * slope.abs() < floor {
                 // shorter steps cannot show a gain above the rounding of ℓ either
@@ -154,6 +234,10 @@ where
             }
             t *= 0.5;
         }
+        problem.problem("hessian_plan", |p| {
+            p.hessian_with_values(true);
+            Ok(())
+        })?;
         Ok((
             state
                 .param(x)

@@ -13,6 +13,7 @@ use std::cell::{Cell, RefCell};
 use argmin::core::{CostFunction, Error as ArgminError, Gradient, Hessian};
 use nalgebra::{DMatrix, DVector};
 
+use super::newton::HessianWithValues;
 use crate::backend::{self, Tensor};
 use crate::inference::{GradientMethod, HessianMethod};
 use crate::model::{Constraint, Model, Role, to_natural_tensor};
@@ -113,6 +114,8 @@ pub struct Objective<'a, M: Model + ?Sized> {
     penalty: Option<(f64, Tensor<1>, Vec<bool>)>,
     eager_gradient: bool,
     eager_hessian: bool,
+    /// Whether Newton's method has asked to leave the Hessian out of evaluations for now.
+    without_hessian: Cell<bool>,
     /// Whether to ask the model for closed-form derivatives; cleared when it has none.
     closed_form: Cell<bool>,
     /// Whether an autodiff gradient was evaluated.
@@ -139,6 +142,7 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
             penalty,
             eager_gradient,
             eager_hessian: false,
+            without_hessian: Cell::new(false),
             closed_form: Cell::new(true),
             used_autodiff: Cell::new(false),
             cache: RefCell::default(),
@@ -229,7 +233,8 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
             return None;
         }
         let theta = self.natural(u);
-        let Some(d) = self.model.derivatives(&theta, self.eager_hessian) else {
+        let hessian = self.eager_hessian && !self.without_hessian.get();
+        let Some(d) = self.model.derivatives(&theta, hessian) else {
             self.closed_form.set(false);
             return None;
         };
@@ -409,6 +414,12 @@ impl<M: Model + ?Sized> Gradient for &Objective<'_, M> {
             finite(*v)?;
         }
         Ok(-DVector::from_vec(g))
+    }
+}
+
+impl<M: Model + ?Sized> HessianWithValues for &Objective<'_, M> {
+    fn hessian_with_values(&self, yes: bool) {
+        self.without_hessian.set(!yes);
     }
 }
 
