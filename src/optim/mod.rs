@@ -54,7 +54,8 @@ pub struct Optimum {
 /// Maximizes `objective` from `u0` (unconstrained scale).
 ///
 /// Newton's method runs to the end on its own. The line-search methods are finished by Newton
-/// steps on the exact gradient; L-BFGS hands over to them at [`HANDOVER_GTOL`], and goes on by
+/// steps on the exact gradient, also where their line search failed at a relative gradient
+/// below [`HANDOVER_GTOL`]; L-BFGS hands over to them at [`HANDOVER_GTOL`], and goes on by
 /// itself from wherever they stop should they not reach the gradient tolerance.
 ///
 /// # Errors
@@ -69,7 +70,13 @@ pub fn maximize<M: Model + ?Sized>(
     let handover = (options.optimizer == Optimizer::Lbfgs && HANDOVER_GTOL > options.gtol)
         .then_some(HANDOVER_GTOL);
     let (mut optimum, handed_over) = solve(objective, u0, options, handover, observer)?;
-    if options.optimizer == Optimizer::Newton || !(handed_over || optimum.reason.is_converged()) {
+    // a line search that failed this close to the maximum lost to the rounding of ℓ, which is
+    // what the finish is for
+    let rounding_floor = optimum.reason == StopReason::LineSearchFailed
+        && monitor::relative_gradient(&optimum.u, &optimum.gradient, optimum.value)
+            <= HANDOVER_GTOL;
+    let finish = handed_over || optimum.reason.is_converged() || rounding_floor;
+    if options.optimizer == Optimizer::Newton || !finish {
         return Ok(optimum);
     }
     optimum.polish_steps = polish::polish(objective, &mut optimum, options.gtol);
