@@ -252,6 +252,20 @@ where
 mod tests {
     use super::*;
 
+    /// The rule on the relative gradients of a logistic fit at n = 10⁶ (5.7e-3, then 6.7e-5,
+    /// then 1e-8: quadratic with C ≈ 2) and of a Gaussian fit whose steps still contract slowly.
+    #[test]
+    fn a_chord_step_only_where_it_saves_a_hessian_and_costs_no_iteration() {
+        let newton = Newton::new(1e-10);
+        // next ≈ 2.06 · (6.7e-5)² = 9.3e-9: not the last point; the chord step from it
+        // contracts by next/r = 1.4e-4, to 1.3e-12 < gtol/10
+        assert!(newton.chord_next(5.7e-3, 6.7e-5));
+        // next ≈ 2.2e-16: the next point is the last, whose Hessian the standard errors need
+        assert!(!newton.chord_next(6.7e-5, 1e-8));
+        // next ≈ 3.2e-6, a chord step would leave 5.5e-9 > gtol: it would cost an iteration
+        assert!(!newton.chord_next(0.043, 1.8e-3));
+    }
+
     #[test]
     fn shifts_an_indefinite_hessian() {
         let h = DMatrix::from_row_slice(2, 2, &[1.0, 0.0, 0.0, -1.0]);
