@@ -87,7 +87,8 @@ impl Batches {
     pub(super) fn next(&mut self, pieces: usize) -> Result<Option<Batch<'_>>> {
         self.buf.drain(..self.used);
         self.used = 0;
-        if !self.eof {
+        // what the header left of the first read is most of a batch already
+        if !self.eof && self.buf.len() < BATCH_BYTES / 2 {
             self.fill()?;
         }
         if self.buf.is_empty() {

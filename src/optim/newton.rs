@@ -94,6 +94,17 @@ pub trait HessianWithValues {
     fn hessian_with_values(&self, yes: bool);
 }
 
+/// Tells `problem` whether its evaluations from now on compute the Hessian with the value.
+fn hessian_with_values<O: HessianWithValues>(
+    problem: &mut Problem<O>,
+    yes: bool,
+) -> Result<(), Error> {
+    problem.problem("hessian_with_values", |p| {
+        p.hessian_with_values(yes);
+        Ok(())
+    })
+}
+
 /// Symmetric diagonal (Jacobi) scaling of a symmetric matrix: `(SMS, s)` with
 /// `S = diag(s)`, `sᵢ = 1/√|mᵢᵢ|` (1 where that is zero or not finite), so that `SMS` has a unit
 /// diagonal. Factorizations of `SMS` see the correlation structure of `M` rather than the units
@@ -203,10 +214,7 @@ where
             let trial = &x + &d * t;
             let full = t == 1.0;
             let planned = full && chord;
-            problem.problem("hessian_plan", |p| {
-                p.hessian_with_values(!planned);
-                Ok(())
-            })?;
+            hessian_with_values(problem, !planned)?;
             // a trial point where ℓ is NaN (e.g. σ underflowed to 0) is too far: shorten the step
             let c = problem.cost(&trial).unwrap_or(f64::INFINITY);
             // Near the maximum the gain ½gᵀH⁻¹g falls below the rounding of ℓ and values can no
@@ -222,10 +230,7 @@ where
             if let Some(grad) = accepted {
                 self.chord = planned;
                 self.last = (fresh && full).then_some((h, r));
-                problem.problem("hessian_plan", |p| {
-                    p.hessian_with_values(true);
-                    Ok(())
-                })?;
+                hessian_with_values(problem, true)?;
                 return Ok((state.param(trial).cost(c).gradient(grad), None));
             }
             if t * slope.abs() < floor {
@@ -234,10 +239,7 @@ where
             }
             t *= 0.5;
         }
-        problem.problem("hessian_plan", |p| {
-            p.hessian_with_values(true);
-            Ok(())
-        })?;
+        hessian_with_values(problem, true)?;
         Ok((
             state
                 .param(x)
