@@ -68,11 +68,13 @@ impl Sums {
     }
 }
 
-/// Per-thread scratch space: the block's sums, the linear predictor and the scaled rows.
+/// Per-thread scratch space: the block's sums, the linear predictor, the first derivatives
+/// and the scaled rows.
 struct Scratch {
     total: Sums,
     block: Sums,
     eta: Vec<f64>,
+    d1: Vec<f64>,
     scaled: Vec<f64>,
 }
 
@@ -143,6 +145,7 @@ where
         total: Sums::zero(p, hessian),
         block: Sums::zero(p, hessian),
         eta: Vec::with_capacity(rows),
+        d1: Vec::with_capacity(rows),
         scaled: Vec::with_capacity(if hessian { rows * p } else { 0 }),
     };
     let sums = x
@@ -174,12 +177,11 @@ where
     F: Fn(usize, f64) -> (f64, f64, f64, f64),
 {
     let m = xb.len() / p;
-    s.eta.clear();
-    s.eta.extend(xb.chunks_exact(p).map(|r| dot(r, beta)));
+    linear_predictor_into(&mut s.eta, xb, beta);
     s.scaled.clear();
     let want_hessian = s.block.hessian.is_some();
     let (mut value, mut product) = (0.0, 1.0);
-    s.block.gradient.fill(0.0);
+    s.d1.clear();
     for (k, (xr, &eta)) in xb.chunks_exact(p).zip(&s.eta).enumerate() {
         let (a, b, d1, d2) = row(first + k, eta);
         debug_assert!((0.5..=2.0).contains(&b), "factor {b} out of [1/2, 2]");
@@ -189,20 +191,63 @@ where
             value += product.ln();
             product = 1.0;
         }
-        for (g, x) in s.block.gradient.iter_mut().zip(xr) {
-            *g += d1 * x;
-        }
+        s.d1.push(d1);
         if want_hessian {
             s.scaled.extend(xr.iter().map(|x| d2 * x));
         }
     }
     s.block.value = value + product.ln();
+    scaled_row_sum(&mut s.block.gradient, xb, &s.d1);
     if let Some(h) = &mut s.block.hessian {
         // columns of `scaled_t` (p × m) are fᵢ'' xᵢ; `xb_rows` (m × p) is the block itself
         let scaled_t = DMatrixView::from_slice(&s.scaled, p, m);
         let xb_rows =
             DMatrixView::from_slice_with_strides_generic(xb, Dyn(m), Dyn(p), Dyn(p), Dyn(1));
         h.gemm(1.0, &scaled_t, &xb_rows, 0.0);
+    }
+}
+
+/// `η = Xβ` for the row-major block `xb` into `eta`, four rows at a time (four independent sums
+/// in flight).
+fn linear_predictor_into(eta: &mut Vec<f64>, xb: &[f64], beta: &[f64]) {
+    let p = beta.len();
+    eta.clear();
+    let mut fours = xb.chunks_exact(4 * p);
+    for x in &mut fours {
+        let (x0, x) = x.split_at(p);
+        let (x1, x) = x.split_at(p);
+        let (x2, x3) = x.split_at(p);
+        let mut e = [0.0; 4];
+        for j in 0..p {
+            e[0] += x0[j] * beta[j];
+            e[1] += x1[j] * beta[j];
+            e[2] += x2[j] * beta[j];
+            e[3] += x3[j] * beta[j];
+        }
+        eta.extend_from_slice(&e);
+    }
+    eta.extend(fours.remainder().chunks_exact(p).map(|r| dot(r, beta)));
+}
+
+/// `g = Σᵢ wᵢ xᵢ` over the rows `xᵢ` of the row-major block `xb`, four rows at a time: each
+/// entry of `g` is loaded and stored once per four rows, not once per row.
+fn scaled_row_sum(g: &mut [f64], xb: &[f64], w: &[f64]) {
+    let p = g.len();
+    g.fill(0.0);
+    let mut fours = xb.chunks_exact(4 * p);
+    let mut weights = w.chunks_exact(4);
+    for (x, w) in (&mut fours).zip(&mut weights) {
+        let (x0, x) = x.split_at(p);
+        let (x1, x) = x.split_at(p);
+        let (x2, x3) = x.split_at(p);
+        for j in 0..p {
+            g[j] += w[0] * x0[j] + w[1] * x1[j] + w[2] * x2[j] + w[3] * x3[j];
+        }
+    }
+    for (x, w) in fours.remainder().chunks_exact(p).zip(weights.remainder()) {
+        for (g, x) in g.iter_mut().zip(x) {
+            *g += w * x;
+        }
     }
 }
 
