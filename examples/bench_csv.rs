@@ -1,6 +1,6 @@
 //! Time to read a CSV file: into a dataset of every column and then the design of a model (what
 //! `mle predict` does), and straight into the model's frame (what `mle fit` does). The fastest of
-//! three runs each.
+//! five runs each.
 //!
 //! ```text
 //! cargo run --release --example bench_csv -- FILE.csv [RESPONSE]
@@ -18,7 +18,7 @@ fn main() -> mle::Result<()> {
     };
     let builder = DesignBuilder::new(ResponseSpec::parse(&args.next().unwrap_or("y".into())));
     let (mut read, mut build, mut frame) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
-    for _ in 0..3 {
+    for _ in 0..5 {
         let t = Instant::now();
         let data = read_csv(&path)?;
         read = read.min(t.elapsed().as_secs_f64());

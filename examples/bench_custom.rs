@@ -1,7 +1,7 @@
 //! A custom likelihood through the generic autodiff path, timed: the Poisson regression of the
 //! `custom_likelihood` example (declared as a burn expression, no derivative written by hand)
 //! fitted to a CSV with a count column `y` and covariates `x1…xp`. Prints one JSON object with
-//! the estimates and the fastest of three fits for Newton (Hessian by differences of the exact
+//! the estimates and the fastest of five fits for Newton (Hessian by differences of the exact
 //! gradient) and L-BFGS; `benches/peers/run.sh` compares it with statsmodels'
 //! `GenericLikelihoodModel` on the same file.
 //!
@@ -32,7 +32,7 @@ fn main() -> mle::Result<()> {
     for optimizer in [Optimizer::Newton, Optimizer::Lbfgs] {
         let options = FitOptions::default().optimizer(optimizer);
         let mut best: Option<(f64, FitResult)> = None;
-        for _ in 0..3 {
+        for _ in 0..5 {
             let start = Instant::now();
             let r = fit(&model, &options)?;
             let seconds = start.elapsed().as_secs_f64();
@@ -41,7 +41,7 @@ fn main() -> mle::Result<()> {
             }
         }
         let Some((seconds, r)) = best else {
-            unreachable!("three fits ran")
+            unreachable!("five fits ran")
         };
         report.insert(
             optimizer.name().into(),

@@ -13,7 +13,7 @@ def timed(f):
     return result, time.perf_counter() - w, time.process_time() - c
 
 
-RUNS = 3
+RUNS = 5
 """Every tool's time is the fastest of this many runs: the least disturbed by other work on a
 shared machine. `mle`'s runs are chosen the same way by run.sh."""
 

@@ -7,9 +7,10 @@
 //!
 //! so value, gradient and Hessian need only the three numbers `(fᵢ, fᵢ', fᵢ'')` per row and one
 //! sweep over `X`. [`linear_pass`] does that sweep in blocks of rows that stay in cache: the
-//! linear predictor of a block, the row terms, the gradient as a sum of scaled rows, and the
-//! Hessian as one matrix product `(diag(f'') X_b)ᵀ X_b` per block (nalgebra's `gemm`, which runs
-//! matrixmultiply's SIMD kernels). Blocks run in parallel on rayon's pool (`RAYON_NUM_THREADS`
+//! linear predictor of a block and the gradient as a sum of scaled rows (both four rows at a
+//! time), the row terms, and the Hessian as one matrix product `(diag(f'') X_b)ᵀ X_b` per block
+//! (nalgebra's `gemm`, which runs matrixmultiply's SIMD kernels). [`linear_pass_log`] takes the
+//! logarithms in the row terms once per 512 rows. Blocks run in parallel on rayon's pool (`RAYON_NUM_THREADS`
 //! sets its size). Sums are taken per block and then across blocks, which keeps the rounding of
 //! `Σ fᵢ` near `(B + n/B)·ε` relative instead of `n·ε`.
 //!
