@@ -175,8 +175,8 @@ pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
 /// of the row-major `n × p` matrix `x`, by Householder QR over blocks of rows (see the module
 /// documentation).
 fn blocked_qr(x: &[f64], y: &[f64], p: usize) -> (DMatrix<f64>, DVector<f64>, Vec<f64>) {
-    // about 256 KiB of X per block (within the L2 cache), and at least 2p rows
-    let rows = (32 * 1024 / p).max(2 * p);
+    // the one pass's blocks (about 256 KiB of X, within the L2 cache), and at least 2p rows
+    let rows = crate::model::glm::block_rows(p).max(2 * p);
     let mut r = DMatrix::<f64>::zeros(0, p);
     let mut qty = DVector::<f64>::zeros(0);
     let mut squares = vec![0.0; p];

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 const ROWS_PER_LOG: usize = 512;
 
 /// Rows per block: about 256 KiB of `X` (within the L2 cache), at least 64 rows.
-fn block_rows(p: usize) -> usize {
+pub(crate) fn block_rows(p: usize) -> usize {
     (32 * 1024 / p.max(1)).max(64)
 }
 
@@ -202,9 +202,7 @@ where
     if let Some(h) = &mut s.block.hessian {
         // columns of `scaled_t` (p × m) are fᵢ'' xᵢ; `xb_rows` (m × p) is the block itself
         let scaled_t = DMatrixView::from_slice(&s.scaled, p, m);
-        let xb_rows =
-            DMatrixView::from_slice_with_strides_generic(xb, Dyn(m), Dyn(p), Dyn(p), Dyn(1));
-        h.gemm(1.0, &scaled_t, &xb_rows, 0.0);
+        h.gemm(1.0, &scaled_t, &rows_view(xb, p), 0.0);
     }
 }
 
@@ -252,23 +250,20 @@ fn scaled_row_sum(g: &mut [f64], xb: &[f64], w: &[f64]) {
     }
 }
 
+/// The row-major block `xb` of `p` columns as an `m × p` matrix, in place.
+fn rows_view(xb: &[f64], p: usize) -> DMatrixView<'_, f64, Dyn, Dyn> {
+    DMatrixView::from_slice_with_strides_generic(xb, Dyn(xb.len() / p), Dyn(p), Dyn(p), Dyn(1))
+}
+
 /// `XᵀX` of the row-major `n × p` design `x`: one matrix product per block of rows, summed.
 pub(crate) fn gram(x: &[f64], p: usize) -> DMatrix<f64> {
     x.par_chunks(block_rows(p) * p)
         .fold(
             || DMatrix::zeros(p, p),
             |mut h, xb| {
-                let m = xb.len() / p;
                 // the row-major block read column-major is its transpose
-                let xb_t = DMatrixView::from_slice(xb, p, m);
-                let xb_rows = DMatrixView::from_slice_with_strides_generic(
-                    xb,
-                    Dyn(m),
-                    Dyn(p),
-                    Dyn(p),
-                    Dyn(1),
-                );
-                h.gemm(1.0, &xb_t, &xb_rows, 1.0);
+                let xb_t = DMatrixView::from_slice(xb, p, xb.len() / p);
+                h.gemm(1.0, &xb_t, &rows_view(xb, p), 1.0);
                 h
             },
         )
