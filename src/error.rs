@@ -7,6 +7,7 @@ pub type Result<T, E = MleError> = std::result::Result<T, E>;
 
 /// Everything that can go wrong between reading data and reporting a fit.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum MleError {
     /// The file could not be opened or read.
     #[error("{path}: cannot read file: {source}")]
@@ -15,6 +16,35 @@ pub enum MleError {
         path: PathBuf,
         /// The underlying error.
         source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error("{path}: cannot {operation}: {source}")]
+    Write {
+        /// The file asked for.
+        path: PathBuf,
+        /// What was being done: "write", "flush to disk", "rename over it", ...
+        operation: &'static str,
+        /// The underlying error ("No space left on device", ...).
+        source: std::io::Error,
+    },
+    /// Memory for the data could not be allocated.
+    #[error(
+        "not enough memory: {what} needs {}, which could not be allocated",
+        crate::alloc::human_bytes(*bytes)
+    )]
+    OutOfMemory {
+        /// What the memory was for.
+        what: String,
+        /// How many bytes it needed.
+        bytes: usize,
+    },
+    /// A saved model file is not one this program wrote, or has been changed since.
+    #[error("{path}: {message}")]
+    ModelFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
     },
     /// A plot could not be drawn or written.
     #[error("{path}: cannot write the plot: {message}")]
@@ -85,6 +115,10 @@ pub enum MleError {
         /// What is wrong.
         message: String,
     },
+    /// The arithmetic overflowed or lost all precision (data on scales near the limits of
+    /// double precision): no number can be reported.
+    #[error("numerical failure: {0}")]
+    Numerical(String),
     /// The optimizer failed internally.
     #[error("optimizer: {0}")]
     Optimizer(String),

@@ -22,8 +22,8 @@ use crate::optim::{
 /// error: use [`FitResult::ensure_converged`] to turn that into one.
 ///
 /// # Errors
-/// Invalid options or starting values, a log-likelihood that is not finite at the start, or an
-/// internal optimizer failure.
+/// Invalid options or starting values, two parameters with one name, a log-likelihood that is
+/// not finite at the start, or an internal optimizer failure.
 pub fn fit<M: Model + ?Sized>(model: &M, options: &FitOptions) -> Result<FitResult> {
     fit_observed(model, options, &mut ())
 }
@@ -58,6 +58,16 @@ pub fn fit_observed<M: Model + ?Sized>(
     options.check()?;
     let params = model.params();
     let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
+    if let Some(i) = (1..names.len()).find(|&i| names[..i].contains(&names[i])) {
+        return Err(MleError::Model {
+            model: model.name().to_string(),
+            message: format!(
+                "two parameters are named '{}' (a column named like one of the model's own \
+                 parameters?): rename the column",
+                names[i]
+            ),
+        });
+    }
     let u0 = unconstrained_start(&params, options)?;
     // every solver here ends a successful line search by asking for the gradient at the point it
     // accepted: evaluate value and gradient together

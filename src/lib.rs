@@ -25,6 +25,7 @@
 //! # Ok::<(), mle::MleError>(())
 //! ```
 
+mod alloc;
 pub mod backend;
 pub mod closed_form;
 pub mod data;
@@ -34,6 +35,7 @@ pub mod inference;
 pub mod model;
 pub mod odds;
 pub mod optim;
+pub mod output;
 pub mod persist;
 pub mod plot;
 pub mod simulate;

@@ -9,10 +9,13 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use mle::closed_form::{compare_ols_mle, ols};
-use mle::data::{DesignBuilder, ModelFrame, ResponseSpec, TrialsSpec, read_csv, write_csv};
+use mle::data::{
+    DesignBuilder, ModelFrame, ResponseSpec, TrialsSpec, csv_bytes, read_csv, write_csv,
+};
 use mle::model::ModelKind;
 use mle::optim::{Observer, Progress};
-use mle::persist::{SavedModel, write_atomic};
+use mle::output::write_file;
+use mle::persist::SavedModel;
 use mle::simulate::simulate;
 use mle::{FitOptions, FitResult, MleError, Optimizer};
 
@@ -23,8 +26,10 @@ Exit codes:
      (separation); what was found is still printed
   2  usage error (unknown option, missing argument)
   3  bad input: missing or unreadable file, malformed CSV, unknown column, bad value,
-     data the model cannot use, corrupt model file, output that cannot be written
-  4  numerical failure: non-finite log-likelihood at the start, optimizer failure";
+     data the model cannot use, corrupt or edited model file, output that cannot be
+     written, data that do not fit in memory
+  4  numerical failure: non-finite log-likelihood at the start, optimizer failure,
+     arithmetic that overflows (data near the limits of double precision)";
 
 /// [`mle::optim::DEFAULT_GTOL`] as the help shows it.
 const GTOL_TEXT: &str = "1e-10";
@@ -94,9 +99,12 @@ struct FitArgs {
     /// Print one JSON object on stdout instead of the summary.
     #[arg(long)]
     json: bool,
-    /// Save the fitted model as JSON (atomically) for `mle predict`.
+    /// Save the fitted model as JSON (atomically) for `mle predict`; only a fit that converged.
     #[arg(long, value_name = "MODEL.json")]
     save: Option<PathBuf>,
+    /// With --save: save the model even if the fit did not converge (predict then warns).
+    #[arg(long, requires = "save")]
+    save_unconverged: bool,
     /// Draw the convergence trace (log₁₀ of the gradient norm per iteration) as an SVG file.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
@@ -169,6 +177,7 @@ macro_rules! outln {
 }
 
 fn main() -> ExitCode {
+    remove_temporaries_when_interrupted();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Fit(a) => fit(a),
@@ -189,8 +198,26 @@ fn main() -> ExitCode {
 fn exit_code(e: &MleError) -> u8 {
     match e {
         MleError::NotConverged { .. } => 1,
-        MleError::NonFiniteStart { .. } | MleError::Optimizer(_) => 4,
+        MleError::NonFiniteStart { .. } | MleError::Optimizer(_) | MleError::Numerical(_) => 4,
         _ => 3,
+    }
+}
+
+/// On `SIGINT`, `SIGTERM` or `SIGHUP`, removes the temporary file of a write in progress (see
+/// [`mle::output`]), then dies of the signal as it would have.
+fn remove_temporaries_when_interrupted() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+            std::thread::spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    mle::output::remove_temporaries();
+                    let _ = signal_hook::low_level::emulate_default_handler(signal);
+                    std::process::exit(128 + signal);
+                }
+            });
+        }
     }
 }
 
@@ -258,7 +285,12 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     if let Some(path) = &a.save {
-        SavedModel::new(a.model, &frame.response_name, &frame.design, result.clone()).save(path)?;
+        let saved = SavedModel::new(a.model, &frame.response_name, &frame.design, result.clone());
+        if a.save_unconverged {
+            saved.save_unconverged(path)?;
+        } else {
+            saved.save(path)?;
+        }
     }
     if let Some(path) = &a.plot {
         let title = format!(
@@ -302,19 +334,27 @@ fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
 
 fn predict(a: PredictArgs) -> mle::Result<ExitCode> {
     let saved = SavedModel::load(&a.model)?;
+    let c = &saved.fit.convergence;
+    if !c.converged {
+        eprintln!(
+            "warning: {} holds a fit that did not converge ({}); these are not predictions \
+             from a maximum likelihood estimate",
+            a.model.display(),
+            c.reason.describe()
+        );
+    }
     let data = read_csv(&a.data)?;
     let values = saved.predict(&data)?;
     let name = match saved.model {
         ModelKind::Gaussian => "mean",
         ModelKind::Logistic | ModelKind::Binomial => "probability",
     };
+    let columns = [(name.to_string(), values)];
     match &a.out {
-        Some(path) => write_csv(path, &[(name.to_string(), values)])?,
+        Some(path) => write_csv(path, &columns)?,
         None => {
-            outln!("{name}");
-            for v in values {
-                outln!("{v}");
-            }
+            let bytes = csv_bytes(&columns)?;
+            out!("{}", String::from_utf8_lossy(&bytes));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -326,7 +366,7 @@ fn simulate_data(a: SimulateArgs) -> mle::Result<ExitCode> {
     let json_path = a.out.with_extension("json");
     let mut json = serde_json::to_string_pretty(&truth)?;
     json.push('\n');
-    write_atomic(&json_path, json.as_bytes())?;
+    write_file(&json_path, json.as_bytes())?;
     outln!(
         "{} rows of {} data written to {} (seed {}); true parameters (also in {}):",
         truth.n,

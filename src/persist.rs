@@ -1,13 +1,13 @@
 //! Fitted models on disk: a JSON file that holds what prediction needs (the model, its columns,
-//! the estimates) and the full fit, written atomically.
+//! the estimates) and the full fit, written atomically, and checked for consistency when read.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::data::{Dataset, Design};
+use crate::data::{Dataset, Design, INTERCEPT};
 use crate::error::{MleError, Result};
 use crate::inference::FitResult;
-use crate::model::ModelKind;
+use crate::model::{Constraint, ModelKind};
+use crate::output::write_file;
 
 /// The `format` tag of a saved model file.
 pub const FORMAT: &str = "mle-model";
@@ -33,6 +33,14 @@ pub struct SavedModel {
     pub fit: FitResult,
 }
 
+/// Relative agreement required between numbers a saved model states twice (a z value and its
+/// estimate over its standard error, a variance and the square of a standard error, AIC and
+/// the log-likelihood): JSON keeps every bit, so only an edited or damaged file disagrees.
+const CONSISTENCY_TOL: f64 = 1e-9;
+
+/// The largest model file read: far beyond any model this program writes.
+const MAX_MODEL_BYTES: u64 = 64 << 20;
+
 impl SavedModel {
     /// A saved model for a fit of `model` on `design`.
     pub fn new(model: ModelKind, response: &str, design: &Design, fit: FitResult) -> Self {
@@ -47,32 +55,62 @@ impl SavedModel {
         }
     }
 
-    /// Writes the model as JSON, atomically: to a temporary file beside `path`, flushed to disk,
-    /// then renamed over `path`. A crash or a full disk leaves the old file (if any) in place.
+    /// Writes the model as JSON ([`write_file`]: atomically, through links). A fit that did not
+    /// converge is refused: its numbers are not estimates. [`SavedModel::save_unconverged`]
+    /// saves one anyway.
     ///
     /// # Errors
-    /// [`MleError::Io`] naming the path.
+    /// [`MleError::NotConverged`] for a fit that did not converge; [`MleError::Write`].
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let mut json = serde_json::to_string_pretty(self)?;
-        json.push('\n');
-        write_atomic(path.as_ref(), json.as_bytes())
+        if !self.fit.convergence.converged {
+            return Err(MleError::NotConverged {
+                reason: format!(
+                    "{}; the model was not saved to {} (`mle fit --save-unconverged` saves it \
+                     anyway)",
+                    self.fit.convergence.reason.describe(),
+                    path.as_ref().display()
+                ),
+            });
+        }
+        self.save_unconverged(path)
     }
 
-    /// Reads and checks a saved model.
+    /// As [`SavedModel::save`], also for a fit that did not converge ([`SavedModel::load`] reads
+    /// it back; `mle predict` warns when it uses one).
     ///
     /// # Errors
-    /// [`MleError::Io`]; [`MleError::Csv`]-like [`MleError::Model`] errors naming the file when it
-    /// is not JSON, not an `mle` model, of another version, or inconsistent.
+    /// [`MleError::Write`].
+    pub fn save_unconverged(&self, path: impl AsRef<Path>) -> Result<()> {
+        let mut json = serde_json::to_string_pretty(self)?;
+        json.push('\n');
+        write_file(path.as_ref(), json.as_bytes())
+    }
+
+    /// Reads a saved model and checks that it is one this program could have written: the
+    /// format and version, parameter names that match the model and its columns in order,
+    /// finite estimates, standard errors and covariance, and the numbers it states twice (z
+    /// values, variances, AIC/BIC) in agreement.
+    ///
+    /// # Errors
+    /// [`MleError::Io`] when it cannot be read; [`MleError::ModelFile`] naming the file and what
+    /// is wrong when it is not JSON, not an `mle` model, of another version, or inconsistent.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let bad = |message: String| MleError::Model {
-            model: path.display().to_string(),
+        let bad = |message: String| MleError::ModelFile {
+            path: path.to_path_buf(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|source| MleError::Io {
+        let io = |source| MleError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > MAX_MODEL_BYTES {
+            return Err(bad(format!(
+                "{size} bytes is larger than any model file (at most {MAX_MODEL_BYTES})"
+            )));
+        }
+        let text = std::fs::read_to_string(path).map_err(io)?;
         let value: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| bad(format!("not a valid JSON model file ({e})")))?;
         if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
@@ -80,36 +118,100 @@ impl SavedModel {
                 "not an mle model file (no \"format\": \"{FORMAT}\"); save one with `mle fit --save`"
             )));
         }
-        let saved: Self =
-            serde_json::from_value(value).map_err(|e| bad(format!("corrupt model file ({e})")))?;
-        if saved.version != VERSION {
+        if value.get("version").and_then(serde_json::Value::as_u64) != Some(u64::from(VERSION)) {
             return Err(bad(format!(
                 "model file version {} (this mle reads version {VERSION})",
-                saved.version
+                value
+                    .get("version")
+                    .map_or("missing".into(), ToString::to_string)
             )));
         }
-        let expected = saved.columns.len() + usize::from(saved.intercept);
-        let proportion = saved.model == ModelKind::Binomial && saved.columns.is_empty();
-        let params = saved.fit.params.len();
-        let consistent = saved.fit.model == saved.model.name()
-            && if proportion {
-                params == 1
-            } else if saved.model == ModelKind::Gaussian {
-                params == expected + 1
-            } else {
-                params == expected
-            };
-        if !consistent {
-            return Err(bad(format!(
-                "corrupt model file: a {} model with columns [{}] cannot have the {} fitted \
-                 parameters of a '{}' fit",
-                saved.model.name(),
-                saved.columns.join(", "),
-                params,
-                saved.fit.model
-            )));
-        }
+        let saved: Self =
+            serde_json::from_value(value).map_err(|e| bad(format!("corrupt model file ({e})")))?;
+        saved
+            .check()
+            .map_err(|m| bad(format!("corrupt or edited model file: {m}")))?;
         Ok(saved)
+    }
+
+    /// The parameters a fit of this model on these columns has, in order, with their
+    /// constraints.
+    fn expected_params(&self) -> Vec<(String, Constraint)> {
+        if self.model == ModelKind::Binomial && self.columns.is_empty() && self.intercept {
+            return vec![("p".into(), Constraint::UnitInterval)];
+        }
+        let mut params = Vec::with_capacity(self.columns.len() + 2);
+        if self.intercept {
+            params.push((INTERCEPT.to_string(), Constraint::Free));
+        }
+        params.extend(self.columns.iter().map(|c| (c.clone(), Constraint::Free)));
+        if self.model == ModelKind::Gaussian {
+            params.push(("sigma".into(), Constraint::Positive));
+        }
+        params
+    }
+
+    /// The invariants of a model file this program writes, or what breaks them.
+    fn check(&self) -> std::result::Result<(), String> {
+        let fit = &self.fit;
+        if fit.model != self.model.name() {
+            return Err(format!(
+                "a '{}' model holds the fit of a '{}' model",
+                self.model.name(),
+                fit.model
+            ));
+        }
+        for (i, c) in self.columns.iter().enumerate() {
+            if c.is_empty() || (self.intercept && c == INTERCEPT) || self.columns[..i].contains(c) {
+                return Err(format!("column name '{c}' is empty, reserved or repeated"));
+            }
+        }
+        let expected = self.expected_params();
+        let names: Vec<&str> = fit.params.iter().map(|p| p.name.as_str()).collect();
+        let expected_names: Vec<&str> = expected.iter().map(|(n, _)| n.as_str()).collect();
+        if names != expected_names {
+            return Err(format!(
+                "its parameters are [{}], but a {} model on the columns [{}]{} has [{}]",
+                names.join(", "),
+                self.model.name(),
+                self.columns.join(", "),
+                if self.intercept {
+                    " with an intercept"
+                } else {
+                    ""
+                },
+                expected_names.join(", ")
+            ));
+        }
+        if fit.n_obs < names.len() {
+            return Err(format!(
+                "{} observations cannot identify {} parameters",
+                fit.n_obs,
+                names.len()
+            ));
+        }
+        if !(fit.level > 0.0 && fit.level < 1.0) {
+            return Err(format!(
+                "the confidence level {} is not in (0, 1)",
+                fit.level
+            ));
+        }
+        for (p, (_, constraint)) in fit.params.iter().zip(&expected) {
+            check_param(p, *constraint)?;
+        }
+        if let Some(cov) = &fit.covariance {
+            check_covariance(cov, &fit.params)?;
+        }
+        let (ll, k, n) = (
+            fit.log_likelihood,
+            fit.params.len() as f64,
+            fit.n_obs as f64,
+        );
+        if !ll.is_finite() {
+            return Err(format!("the log-likelihood {ll} is not finite"));
+        }
+        agree("AIC", fit.aic, -2.0 * ll + 2.0 * k)?;
+        agree("BIC", fit.bic, -2.0 * ll + k * n.ln())
     }
 
     /// Predictions for every row of `data`: the probability of success (logistic, binomial) or
@@ -117,69 +219,105 @@ impl SavedModel {
     ///
     /// # Errors
     /// [`MleError::UnknownColumn`] or [`MleError::BadValue`] when `data` lacks a column the model
-    /// needs or has a bad value in one.
+    /// needs or has a bad value in one; [`MleError::Numerical`] when a prediction is not a
+    /// finite number (a linear predictor that overflows), naming the row.
     pub fn predict(&self, data: &Dataset) -> Result<Vec<f64>> {
         let estimates = self.fit.estimates();
-        if self.model == ModelKind::Binomial && self.columns.is_empty() {
+        if self.model == ModelKind::Binomial && self.columns.is_empty() && self.intercept {
             // the proportion: the same probability for every row
             return Ok(vec![estimates[0]; data.n_rows()]);
         }
         let design = Design::for_prediction(data, &self.columns, self.intercept)?;
-        Ok(self.model.predict(&design, &estimates[..design.n_cols()]))
+        let predictions = self.model.predict(&design, &estimates[..design.n_cols()]);
+        if let Some(i) = predictions.iter().position(|v| !v.is_finite()) {
+            return Err(MleError::Numerical(format!(
+                "{}: row {}: the prediction is {} (the linear predictor overflows double \
+                 precision with this model's estimates)",
+                data.source(),
+                i + 1,
+                predictions[i]
+            )));
+        }
+        Ok(predictions)
     }
 }
 
-/// Writes `contents` to `path` atomically: to a temporary file in the same directory, flushed to
-/// disk, then renamed over `path`. On any failure the temporary file is removed and `path` is
-/// untouched.
-///
-/// # Errors
-/// [`MleError::Io`] naming `path`.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let tmp = temporary_beside(path);
-    let written = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// A parameter's numbers are finite, its standard error non-negative, its estimate within its
+/// `constraint`, and its z value its estimate over its standard error.
+fn check_param(
+    p: &crate::ParamEstimate,
+    constraint: Constraint,
+) -> std::result::Result<(), String> {
+    let name = &p.name;
+    if !p.estimate.is_finite() {
+        return Err(format!("the estimate of '{name}' is {}", p.estimate));
     }
-    written.map_err(|source| MleError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    if p.constraint != constraint || constraint.to_unconstrained(p.estimate).is_none() {
+        return Err(format!(
+            "the estimate {} of '{name}' is outside its range",
+            p.estimate
+        ));
+    }
+    let numbers = [p.std_error, p.z, p.p_value, p.ci_lower, p.ci_upper];
+    if let Some(v) = numbers.into_iter().flatten().find(|v| !v.is_finite()) {
+        return Err(format!("an inference number of '{name}' is {v}"));
+    }
+    if p.std_error.is_some_and(|se| se < 0.0)
+        || p.p_value.is_some_and(|q| !(0.0..=1.0).contains(&q))
+    {
+        return Err(format!(
+            "the standard error or p-value of '{name}' is out of range"
+        ));
+    }
+    if let (Some(z), Some(se)) = (p.z, p.std_error) {
+        agree(&format!("z of '{name}'"), z, p.estimate / se)?;
+    }
+    Ok(())
 }
 
-/// A temporary file name in the same directory as `path` (so that the rename is atomic).
-fn temporary_beside(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map_or_else(|| "model".into(), |n| n.to_string_lossy().into_owned());
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+/// The covariance is square over the parameters, finite, symmetric, and its diagonal the
+/// squared standard errors.
+fn check_covariance(
+    cov: &[Vec<f64>],
+    params: &[crate::ParamEstimate],
+) -> std::result::Result<(), String> {
+    let k = params.len();
+    if cov.len() != k || cov.iter().any(|row| row.len() != k) {
+        return Err(format!("the covariance is not {k} × {k}"));
+    }
+    for (i, (row, param)) in cov.iter().zip(params).enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            if !v.is_finite() {
+                return Err(format!("covariance entry ({i}, {j}) is {v}"));
+            }
+            agree("the covariance's symmetry", v, cov[j][i])?;
+        }
+        if let Some(se) = param.std_error {
+            agree(
+                &format!("the variance of '{}'", param.name),
+                row[i],
+                se * se,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether two statements of one number agree to [`CONSISTENCY_TOL`].
+fn agree(what: &str, stated: f64, implied: f64) -> std::result::Result<(), String> {
+    let scale = stated.abs().max(implied.abs()).max(f64::MIN_POSITIVE);
+    if stated.is_finite()
+        && implied.is_finite()
+        && (stated - implied).abs() <= CONSISTENCY_TOL * scale
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} is {stated}, where its other numbers give {implied}"
+        ))
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn atomic_write_replaces_whole_files_and_fails_cleanly() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.json");
-        write_atomic(&path, b"old").unwrap();
-        write_atomic(&path, b"new contents").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"new contents");
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temporary left"
-        );
-        // a directory that does not exist: an error naming the path, nothing written
-        let missing = dir.path().join("no/such/dir/out.json");
-        let err = write_atomic(&missing, b"x").unwrap_err().to_string();
-        assert!(err.contains("no/such/dir/out.json"), "{err}");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-}
+#[path = "persist_tests.rs"]
+mod tests;

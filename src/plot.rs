@@ -190,7 +190,7 @@ impl Chart {
             message,
         };
         let svg = self.render().map_err(plot_error)?;
-        std::fs::write(path, svg).map_err(|e| plot_error(e.to_string()))
+        crate::output::write_file(path, svg.as_bytes())
     }
 
     /// Shows the chart inline in a Jupyter notebook with the Rust kernel (evcxr calls this for a

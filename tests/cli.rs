@@ -455,7 +455,7 @@ fn missing_file_and_bad_model_files() {
         "\"model\": \"gaussian\",\n  \"response\"",
     );
     std::fs::write(&model, text).unwrap();
-    assert!(predict(&model, "iris.csv").contains("corrupt model file"));
+    assert!(predict(&model, "iris.csv").contains("corrupt or edited model file"));
     // data without the model's columns
     save_iris_model(&model);
     assert!(predict(&model, "linear_n500_p3.csv").contains("no column named 'sepal_length'"));
@@ -525,4 +525,19 @@ fn a_closed_pipe_is_not_a_panic() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+/// The README shows `mle fit --help` as the binary prints it.
+#[test]
+fn readme_shows_the_fit_help_of_the_binary() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("`mle fit --help`:").expect("the help section");
+    let block = &readme[start..];
+    let text_start = block.find("```text\n").unwrap() + "```text\n".len();
+    let text_end = text_start + block[text_start..].find("```").unwrap();
+    let shown = &block[text_start..text_end];
+    let out = mle().args(["fit", "--help"]).assert().success();
+    let help = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(shown, help, "update the README's `mle fit --help`");
 }

@@ -102,7 +102,9 @@ proptest! {
 }
 
 /// A CSV file with a response `y` and two to four covariates: plain numbers in several
-/// spellings, or (half of the files) cells of any kind, ragged rows and blank lines included.
+/// spellings, or (half of the files) cells of any kind, ragged rows, blank lines, quotes inside
+/// and around fields, quoted line breaks, bare CRs and byte-order marks included; lines ending
+/// in LF, CRLF or CR, a byte-order mark at the start of some.
 fn csv_text() -> impl Strategy<Value = String> {
     let plain = prop_oneof![
         (-1e3f64..1e3).prop_map(|v| v.to_string()),
@@ -119,15 +121,21 @@ fn csv_text() -> impl Strategy<Value = String> {
         1 => Just("\"7\"".to_string()),
         1 => Just("1,2".to_string()),
         1 => Just("\n".to_string()),
+        1 => Just("\r".to_string()),
+        1 => Just("5\"".to_string()),
+        1 => Just("\"a\nb\"".to_string()),
+        1 => Just("\"c\r\nd\"\"\"".to_string()),
+        1 => Just("\u{feff}2".to_string()),
     ];
     (
         3usize..6,
         1usize..25,
         any::<bool>(),
+        prop::sample::select(vec!["\n", "\r\n", "\r"]),
         any::<bool>(),
         any::<bool>(),
     )
-        .prop_flat_map(move |(width, rows, clean, crlf, last_break)| {
+        .prop_flat_map(move |(width, rows, clean, eol, last_break, bom)| {
             let cell = if clean {
                 plain.clone().boxed()
             } else {
@@ -135,8 +143,10 @@ fn csv_text() -> impl Strategy<Value = String> {
             };
             let table = proptest::collection::vec(proptest::collection::vec(cell, width), rows);
             table.prop_map(move |table| {
-                let eol = if crlf { "\r\n" } else { "\n" };
                 let mut text = (1..width).map(|j| format!("x{j},")).collect::<String>() + "y";
+                if bom {
+                    text.insert(0, '\u{feff}');
+                }
                 for row in table {
                     text += eol;
                     text += &row.join(",");

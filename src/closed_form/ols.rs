@@ -87,7 +87,8 @@ impl OlsResult {
 ///
 /// # Errors
 /// [`MleError::Design`] when there are no residual degrees of freedom or the lengths differ;
-/// [`MleError::Collinear`] naming the first column that is a combination of earlier ones.
+/// [`MleError::Collinear`] naming the first column that is a combination of earlier ones;
+/// [`MleError::Numerical`] when the arithmetic overflows (data near the limits of `f64`).
 pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
     let (n, p) = (design.n_rows(), design.n_cols());
     if y.len() != n {
@@ -107,6 +108,14 @@ pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
         )));
     }
     let (r, qty, norms) = blocked_qr(design.values(), y, p);
+    if !norms
+        .iter()
+        .chain(r.iter())
+        .chain(qty.iter())
+        .all(|v| v.is_finite())
+    {
+        return Err(overflow(design.values(), y));
+    }
     for j in 0..p {
         if r[(j, j)].abs() <= RANK_TOL * norms[j] {
             return Err(MleError::Collinear {
@@ -127,6 +136,9 @@ pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
         .ok_or_else(|| MleError::Design("the triangular factor is singular".into()))?;
     let xtx_inv = &r_inv * r_inv.transpose();
     let cov = &xtx_inv * s2;
+    if !(rss.is_finite() && beta.iter().chain(cov.iter()).all(|v| v.is_finite())) {
+        return Err(overflow(design.values(), y));
+    }
     let tcrit = t_quantile(0.5 + level / 2.0, df);
     let params = (0..p)
         .map(|j| {
@@ -169,6 +181,17 @@ pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
             .map(|r| r.iter().copied().collect())
             .collect(),
     })
+}
+
+/// The error for least squares whose arithmetic overflowed: data too close to the limits of
+/// double precision (squares of values beyond ~1e154 overflow).
+fn overflow(x: &[f64], y: &[f64]) -> MleError {
+    let largest = x.iter().chain(y).fold(0.0_f64, |m, v| m.max(v.abs()));
+    MleError::Numerical(format!(
+        "least squares overflowed double precision (the largest |value| in the data is \
+         {largest:e}; sums of squares overflow beyond about 1e154): rescale the columns, for \
+         example to other units"
+    ))
 }
 
 /// The triangular factor `R` (p × p), `Qᵀy` (its first p entries) and the column norms `‖xⱼ‖`

@@ -4,34 +4,31 @@ use std::fmt;
 
 use super::compare::OlsMleComparison;
 use super::ols::OlsResult;
+use crate::inference::format_number;
 use crate::inference::summary::{TableRow, write_table, write_title};
 
 impl fmt::Display for OlsResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let rule = "=".repeat(86);
         write_title(f, "Ordinary least squares (closed form, QR)")?;
+        let six = |v: f64| format_number(v, 6, 19);
         let rows = [
             (
                 "No. observations:",
                 self.n_obs.to_string(),
                 "R²:",
-                format!("{:.6}", self.r_squared),
+                six(self.r_squared),
             ),
             (
                 "Df residuals:",
                 format!("{}", self.df_resid),
                 "Adj. R²:",
-                format!("{:.6}", self.adj_r_squared),
+                six(self.adj_r_squared),
             ),
-            (
-                "RSS:",
-                format!("{:.6}", self.rss),
-                "s² = RSS/(n−p):",
-                format!("{:.6}", self.sigma2),
-            ),
+            ("RSS:", six(self.rss), "s² = RSS/(n−p):", six(self.sigma2)),
             (
                 "Log-likelihood:",
-                format!("{:.4}", self.log_likelihood),
+                format_number(self.log_likelihood, 4, 19),
                 "",
                 String::new(),
             ),
@@ -76,13 +73,13 @@ impl fmt::Display for OlsMleComparison {
         {
             writeln!(
                 f,
-                "{:<16}{:>18.10}{:>18.10}{:>11.6}{:>11.6}{:>12.8}",
+                "{:<16}{:>18}{:>18}{:>11}{:>11}{:>12}",
                 o.name,
-                o.estimate,
-                m.estimate,
-                o.std_error,
-                m.std_error.unwrap_or(f64::NAN),
-                r
+                format_number(o.estimate, 10, 17),
+                format_number(m.estimate, 10, 17),
+                format_number(o.std_error, 6, 10),
+                format_number(m.std_error.unwrap_or(f64::NAN), 6, 10),
+                format_number(*r, 8, 11),
             )?;
         }
         writeln!(f, "{}", "-".repeat(86))?;
@@ -95,13 +92,13 @@ impl fmt::Display for OlsMleComparison {
         )?;
         writeln!(
             f,
-            "σ̂ = √(RSS/n)       (MLE):           {:.8}",
-            self.sigma_mle
+            "σ̂ = √(RSS/n)       (MLE):           {}",
+            format_number(self.sigma_mle, 8, 20)
         )?;
         writeln!(
             f,
-            "s = √(RSS/(n−p))   (OLS):           {:.8}",
-            self.sigma_ols
+            "s = √(RSS/(n−p))   (OLS):           {}",
+            format_number(self.sigma_ols, 8, 20)
         )?;
         writeln!(
             f,

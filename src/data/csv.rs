@@ -4,125 +4,221 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::batches::{Batch, Batches, count_lines, has_quote, pieces_per_batch};
+use super::batches::{BATCH_BYTES, Batch, Batches, Locator, pieces_per_batch};
 use super::dataset::{Column, Dataset, parse_number};
+use super::records::{count_lines, leading_terminators};
+use crate::alloc::reserve;
 use crate::error::{MleError, Result};
+use crate::output::write_file;
 
-/// A column while the file is read: numbers until the first cell that is not one.
+/// A column while the file is read.
 #[derive(Debug)]
 enum Building {
+    /// Numbers so far.
     Numeric(Vec<f64>),
+    /// Text from the column's first cell on: every cell as it is in the file.
     Text(Vec<String>),
+    /// Numbers, then text: the text of the earlier numbers is not kept, so the column is read
+    /// again as text. Holds the number of cells.
+    Mixed(usize),
+    /// Not read (a second reading keeps the mixed columns only).
+    Skip(usize),
 }
 
 impl Building {
-    fn push(&mut self, cell: &str) {
-        if let Building::Numeric(values) = self
-            && let Some(v) = parse_number(cell)
-        {
-            values.push(v);
-            return;
+    fn len(&self) -> usize {
+        match self {
+            Building::Numeric(v) => v.len(),
+            Building::Text(v) => v.len(),
+            Building::Mixed(n) | Building::Skip(n) => *n,
         }
-        self.text().push(cell.to_string());
     }
 
-    /// The column as text, converting it if it was numeric so far (f64's Display is the shortest
-    /// exact form of each earlier cell).
-    fn text(&mut self) -> &mut Vec<String> {
-        if let Building::Numeric(values) = self {
-            *self = Building::Text(values.iter().map(f64::to_string).collect());
+    /// An empty column, to be read as text if `text`, skipped if `skip`.
+    fn new(text: bool, skip: bool) -> Self {
+        match (skip, text) {
+            (true, _) => Building::Skip(0),
+            (false, true) => Building::Text(Vec::new()),
+            (false, false) => Building::Numeric(Vec::new()),
         }
+    }
+
+    /// Room for `rows` more cells.
+    fn reserve(&mut self, rows: usize) -> Result<()> {
         match self {
-            Building::Text(text) => text,
-            Building::Numeric(_) => unreachable!("converted above"),
+            Building::Numeric(v) => reserve(v, rows, "the columns read from the file"),
+            Building::Text(v) => reserve(v, rows, "the columns read from the file"),
+            Building::Mixed(_) | Building::Skip(_) => Ok(()),
+        }
+    }
+
+    fn push(&mut self, cell: &str) {
+        match self {
+            Building::Numeric(values) => match parse_number(cell) {
+                Some(v) => values.push(v),
+                None if values.is_empty() => *self = Building::Text(vec![cell.to_string()]),
+                None => *self = Building::Mixed(values.len() + 1),
+            },
+            Building::Text(text) => text.push(cell.to_string()),
+            Building::Mixed(n) | Building::Skip(n) => *n += 1,
         }
     }
 
     /// The cells of the next piece of the same column.
-    fn append(&mut self, next: Building) {
+    fn append(&mut self, next: Building) -> Result<()> {
+        let n = self.len() + next.len();
         match (&mut *self, next) {
-            (Building::Numeric(a), Building::Numeric(b)) => a.extend(b),
-            (_, Building::Numeric(b)) => self.text().extend(b.iter().map(f64::to_string)),
-            (_, Building::Text(b)) => self.text().extend(b),
+            (Building::Skip(k), _) => *k = n,
+            (Building::Numeric(a), Building::Numeric(b)) => {
+                reserve(a, b.len(), "the columns read from the file")?;
+                a.extend(b);
+            }
+            (Building::Text(a), Building::Text(b)) => {
+                reserve(a, b.len(), "the columns read from the file")?;
+                a.extend(b);
+            }
+            (Building::Numeric(a), next) if a.is_empty() => *self = next,
+            (_, Building::Numeric(b)) if b.is_empty() => {}
+            _ => *self = Building::Mixed(n),
         }
+        Ok(())
     }
 }
 
 /// Reads a comma-separated file with a header row.
 ///
-/// Columns in which every cell is a number become [`Column::Numeric`]; the others stay text.
-/// Empty cells make a column text, so that asking for it as a number names the missing cell.
-/// The file is read in batches parsed in parallel (a batch with a quoted field is parsed in one
-/// piece, since a quote may hide a line break).
+/// Columns in which every cell is a number become [`Column::Numeric`]; the others stay text,
+/// every cell as it is in the file. Empty cells make a column text, so that asking for it as a
+/// number names the missing cell.
+///
+/// The file is read by the grammar of the `csv` crate: RFC 4180 (fields separated by commas,
+/// quoted fields that may hold commas, line breaks and doubled quotes), records ending in
+/// `\n`, `\r\n` or a bare `\r`, blank lines skipped, a UTF-8 byte-order mark skipped. It is read
+/// in batches cut where records end and parsed in parallel pieces: plain pieces (no quote, no
+/// bare `\r`) by a fast splitter, the others by the csv crate, with the same result as the csv
+/// crate reading the whole file.
 ///
 /// # Errors
 /// [`MleError::Io`] when the file cannot be opened; [`MleError::Csv`] when it is empty, has no
 /// data rows, has a row with a different number of fields (naming the line), an empty or repeated
-/// header name, or is not valid UTF-8.
+/// header name, a record longer than [`MAX_RECORD_BYTES`](super::MAX_RECORD_BYTES), or is not
+/// valid UTF-8; [`MleError::OutOfMemory`] when the columns do not fit in memory.
 pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
-    let path = path.as_ref();
-    let mut batches = Batches::open(path)?;
-    let width = batches.headers().len();
-    let mut columns: Vec<Building> = (0..width).map(|_| Building::Numeric(Vec::new())).collect();
-    while let Some(batch) = batches.next(pieces_per_batch())? {
-        let pieces = parse_batch(&batch, width).map_err(|e| batches.error(e))?;
-        for piece in pieces {
-            for (column, part) in columns.iter_mut().zip(piece) {
-                column.append(part);
+    read_csv_in(path.as_ref(), BATCH_BYTES, pieces_per_batch())
+}
+
+/// [`read_csv`] with batches of `batch_bytes` cut into `pieces` pieces.
+pub(super) fn read_csv_in(path: &Path, batch_bytes: usize, pieces: usize) -> Result<Dataset> {
+    let (headers, mut columns) = read_columns(path, batch_bytes, pieces, false, &|_| false)?;
+    let mixed: Vec<bool> = columns
+        .iter()
+        .map(|c| matches!(c, Building::Mixed(_)))
+        .collect();
+    if mixed.contains(&true) {
+        // read again, keeping the text of the mixed columns only
+        let (_, again) = read_columns(path, batch_bytes, pieces, true, &|j| !mixed[j])?;
+        for (j, column) in again.into_iter().enumerate() {
+            if mixed[j] {
+                columns[j] = column;
             }
         }
     }
-    let named = batches
-        .headers()
-        .iter()
-        .zip(columns)
-        .map(|(h, c)| {
-            let column = match c {
-                Building::Numeric(v) => Column::Numeric(v),
-                Building::Text(v) => Column::Text(v),
-            };
-            (h.clone(), column)
-        })
-        .collect();
+    let at = Locator::new(path);
+    let mut named = Vec::with_capacity(headers.len());
+    for (h, c) in headers.into_iter().zip(columns) {
+        let column = match c {
+            Building::Numeric(v) => Column::Numeric(v),
+            Building::Text(v) => Column::Text(v),
+            Building::Mixed(_) | Building::Skip(_) => {
+                return Err(at.message(format!("column '{h}' could not be read as text")));
+            }
+        };
+        named.push((h, column));
+    }
     let data = Dataset::new(path.display().to_string(), named).map_err(|e| match e {
-        MleError::Design(m) => batches.message(m.replace(&format!("{}: ", path.display()), "")),
+        MleError::Design(m) => at.message(m.replace(&format!("{}: ", path.display()), "")),
         other => other,
     })?;
     if data.n_rows() == 0 {
-        return Err(batches.message("the file has a header but no data rows".into()));
+        return Err(at.message("the file has a header but no data rows".into()));
     }
     Ok(data)
 }
 
-/// The columns of one batch.
+/// The header and the columns of the file, column `j` skipped where `skip(j)`, every cell read
+/// as text if `text`.
+fn read_columns(
+    path: &Path,
+    batch_bytes: usize,
+    pieces: usize,
+    text: bool,
+    skip: &(dyn Fn(usize) -> bool + Sync),
+) -> Result<(Vec<String>, Vec<Building>)> {
+    let mut batches = Batches::with_batch_bytes(path, batch_bytes)?;
+    let width = batches.headers().len();
+    let fresh = || -> Vec<Building> { (0..width).map(|j| Building::new(text, skip(j))).collect() };
+    let mut columns = fresh();
+    let at = batches.locator().clone();
+    while let Some(batch) = batches.next(pieces)? {
+        for piece in parse_batch(&batch, &at, &fresh)? {
+            for (column, part) in columns.iter_mut().zip(piece) {
+                column.append(part)?;
+            }
+        }
+    }
+    Ok((batches.headers().to_vec(), columns))
+}
+
+/// The columns of one batch, piece by piece.
 type Pieces = Vec<Vec<Building>>;
 
-/// Parses a batch, in order, piece by piece in parallel (in one piece if a quote occurs: it may
-/// hide a line break). An error carries its line number in the file.
-fn parse_batch(batch: &Batch<'_>, width: usize) -> std::result::Result<Pieces, (usize, String)> {
-    if batch.pieces.par_iter().any(|p| has_quote(p.bytes)) {
-        return Ok(vec![parse_piece(batch.bytes, width, batch.first_line)?]);
-    }
+/// Parses a batch, in order, piece by piece in parallel: plain pieces by [`parse_plain`], the
+/// others by the csv crate. Where several pieces fail, the error is the first in the file.
+fn parse_batch(
+    batch: &Batch<'_>,
+    at: &Locator,
+    fresh: &(dyn Fn() -> Vec<Building> + Sync),
+) -> Result<Pieces> {
     batch
         .pieces
         .par_iter()
-        .map(|p| parse_unquoted(p.bytes, width, p.first_line))
+        .map(|p| {
+            let mut columns = fresh();
+            for c in &mut columns {
+                // every record ends a line, or the piece
+                c.reserve(p.lines + 1)?;
+            }
+            if p.plain {
+                parse_plain(p.bytes, &mut columns, p.first_line)
+            } else {
+                parse_piece(p.bytes, &mut columns, p.first_line)
+            }
+            .map_err(|(line, message)| at.at(line, message))?;
+            Ok(columns)
+        })
+        .collect::<Vec<Result<Vec<Building>>>>()
+        .into_iter()
         .collect()
 }
 
-/// As [`parse_piece`] for text without quotes, where a record is a line and fields are split at
-/// commas (RFC 4180 without quoting; a `\r` before the `\n` and blank lines are ignored, as the
-/// csv crate does): a faster path for the common case, checked against the csv crate in tests.
-fn parse_unquoted(
+/// A parse error: the line and what is wrong.
+type LineError = (usize, String);
+
+fn ragged(line: usize, found: usize, width: usize) -> LineError {
+    let message = format!("found {found} fields, expected {width} as in the header");
+    (line, message)
+}
+
+/// As [`parse_piece`] for plain text ([`is_plain`](super::records::is_plain): no quote, no bare
+/// `\r`), where a record is a line and fields are split at commas; a `\r` before the `\n` and
+/// blank lines are ignored, as the csv crate does. A faster path for the common case, checked
+/// against the csv crate in tests.
+fn parse_plain(
     bytes: &[u8],
-    width: usize,
+    columns: &mut [Building],
     first_line: usize,
-) -> std::result::Result<Vec<Building>, (usize, String)> {
-    let mut columns: Vec<Building> = (0..width).map(|_| Building::Numeric(Vec::new())).collect();
-    let ragged = |line: usize, found: usize| {
-        let message = format!("found {found} fields, expected {width} as in the header");
-        (line, message)
-    };
+) -> std::result::Result<(), LineError> {
+    let width = columns.len();
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = first_line + count_lines(&bytes[..e.valid_up_to()]);
         (line, "not valid UTF-8 text".to_string())
@@ -146,57 +242,58 @@ fn parse_unquoted(
         if col == width {
             // one cell too many: count the rest of the line's cells for the message
             let rest = &bytes[i..];
-            let end = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
-            let more = rest[..end].iter().filter(|&&c| c == b',').count();
-            return Err(ragged(line, width + 1 + more));
+            let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+            let more = memchr::memchr_iter(b',', &rest[..end]).count();
+            return Err(ragged(line, width + 1 + more, width));
         }
         columns[col].push(cell);
         col += 1;
         if b == b'\n' {
             if col != width {
-                return Err(ragged(line, col));
+                return Err(ragged(line, col, width));
             }
             line += 1;
             col = 0;
         }
     }
-    Ok(columns)
+    Ok(())
 }
 
-/// Parses one piece of whole records whose first line is `first_line` of the file.
+/// Parses one piece of whole records whose first line is `first_line` of the file, with the
+/// csv crate.
 fn parse_piece(
     bytes: &[u8],
-    width: usize,
+    columns: &mut [Building],
     first_line: usize,
-) -> std::result::Result<Vec<Building>, (usize, String)> {
-    let mut columns: Vec<Building> = (0..width).map(|_| Building::Numeric(Vec::new())).collect();
+) -> std::result::Result<(), LineError> {
+    let width = columns.len();
+    // a new reader skips a byte-order mark at the start of its input, but this piece is in the
+    // middle of the file: it starts with a blank line, which the grammar skips
+    let input = std::io::Read::chain(&b"\n"[..], bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(bytes);
+        .from_reader(input);
+    // the line of a record whose position the reader gives (before the blank lines it skipped)
+    let line_of = |position: Option<&csv::Position>| {
+        let from = position.map_or(0, |p| p.byte() as usize).saturating_sub(1);
+        let from = from.min(bytes.len());
+        let start = from + leading_terminators(&bytes[from..]);
+        first_line + count_lines(&bytes[..start])
+    };
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {
                 if record.len() != width {
-                    let line = record.position().map_or(1, csv::Position::line);
-                    return Err((
-                        first_line + line as usize - 1,
-                        format!(
-                            "found {} fields, expected {width} as in the header",
-                            record.len()
-                        ),
-                    ));
+                    return Err(ragged(line_of(record.position()), record.len(), width));
                 }
                 for (col, cell) in columns.iter_mut().zip(record.iter()) {
                     col.push(cell);
                 }
             }
-            Ok(false) => return Ok(columns),
-            Err(e) => {
-                let line = e.position().map_or(1, csv::Position::line);
-                return Err((first_line + line as usize - 1, describe_csv_error(&e)));
-            }
+            Ok(false) => return Ok(()),
+            Err(e) => return Err((line_of(e.position()), describe_csv_error(&e))),
         }
     }
 }
@@ -204,30 +301,58 @@ fn parse_piece(
 /// A named numeric column, as [`write_csv`] takes it.
 pub type NamedColumn = (String, Vec<f64>);
 
-/// Writes `columns` (equal-length, named) as a CSV file with a header row, atomically.
+/// The shortest text that reads back as exactly `v`: plain decimals for magnitudes from 1e-5
+/// to 1e16, scientific notation beyond (never the 300-digit decimals of `1e-300`).
+///
+/// # Examples
+/// ```
+/// use mle::data::shortest;
+/// assert_eq!(shortest(0.25), "0.25");
+/// assert_eq!(shortest(1e-300), "1e-300");
+/// assert_eq!(shortest(-2.5e17), "-2.5e17");
+/// assert_eq!(shortest(1e-300).parse::<f64>().unwrap(), 1e-300);
+/// ```
+pub fn shortest(v: f64) -> String {
+    let magnitude = v.abs();
+    if v == 0.0 || !v.is_finite() || (1e-5..1e16).contains(&magnitude) {
+        v.to_string()
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// `columns` (equal-length, named) as CSV text with a header row, each number in its
+/// [`shortest`] exact form.
 ///
 /// # Errors
-/// [`MleError::Io`] naming the path.
-pub fn write_csv(path: impl AsRef<Path>, columns: &[NamedColumn]) -> Result<()> {
-    let path = path.as_ref();
+/// [`MleError::Csv`] when the columns differ in length.
+pub fn csv_bytes(columns: &[NamedColumn]) -> Result<Vec<u8>> {
+    let n = columns.first().map_or(0, |c| c.1.len());
+    if let Some((name, c)) = columns.iter().find(|(_, c)| c.len() != n) {
+        return Err(MleError::Design(format!(
+            "column '{name}' has {} values, the first has {n}",
+            c.len()
+        )));
+    }
     let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| MleError::Csv {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
+    let fail = |e: csv::Error| MleError::Design(format!("CSV output: {e}"));
     w.write_record(columns.iter().map(|(n, _)| n.as_str()))
         .map_err(fail)?;
-    let n = columns.first().map_or(0, |c| c.1.len());
     for i in 0..n {
-        // Rust's Display for f64 is the shortest string that reads back to the same number
-        w.write_record(columns.iter().map(|(_, c)| c[i].to_string()))
+        w.write_record(columns.iter().map(|(_, c)| shortest(c[i])))
             .map_err(fail)?;
     }
-    let bytes = w.into_inner().map_err(|e| MleError::Csv {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    crate::persist::write_atomic(path, &bytes)
+    w.into_inner()
+        .map_err(|e| MleError::Design(format!("CSV output: {e}")))
+}
+
+/// Writes `columns` as [`csv_bytes`] to `path` by [`write_file`]: atomically for a regular
+/// file, through a link, directly into a device or FIFO.
+///
+/// # Errors
+/// As [`csv_bytes`], and [`MleError::Write`] naming the path and what failed.
+pub fn write_csv(path: impl AsRef<Path>, columns: &[NamedColumn]) -> Result<()> {
+    write_file(path.as_ref(), &csv_bytes(columns)?)
 }
 
 /// What went wrong, without the position (the caller knows the line).
@@ -239,117 +364,5 @@ pub(super) fn describe_csv_error(e: &csv::Error) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::data::batches::BATCH_BYTES;
-    use std::io::Write;
-
-    fn write(content: &str) -> tempfile::NamedTempFile {
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(content.as_bytes()).unwrap();
-        f
-    }
-
-    #[test]
-    fn numbers_and_text() {
-        let f = write("a,b,c\n1,x,2.5\n2,y,\n");
-        let d = read_csv(f.path()).unwrap();
-        assert_eq!(d.numeric("a").unwrap(), &[1.0, 2.0]);
-        assert!(matches!(d.column("b").unwrap(), Column::Text(_)));
-        let err = d.numeric("c").unwrap_err().to_string();
-        assert!(
-            err.contains("row 2") && err.contains("'c'") && err.contains("missing"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn text_after_numbers_names_the_row() {
-        let f = write("a\n1\n2\nabc\n");
-        let d = read_csv(f.path()).unwrap();
-        let err = d.numeric("a").unwrap_err().to_string();
-        assert!(err.contains("row 3") && err.contains("'abc'"), "{err}");
-    }
-
-    #[test]
-    fn ragged_rows_name_the_line() {
-        let f = write("a,b\n1,2\n3\n");
-        let err = read_csv(f.path()).unwrap_err().to_string();
-        assert!(err.contains("line 3") && err.contains("1 fields"), "{err}");
-    }
-
-    /// More than one batch, parsed in parallel pieces: every value in its place, and a ragged
-    /// row deep in the file reported at its own line.
-    #[test]
-    fn large_files_keep_order_and_line_numbers() {
-        let rows = 700_000; // ≈ 10 MB: two batches
-        let mut text = String::from("i,half\n");
-        for i in 0..rows {
-            text.push_str(&format!("{i},{}\n", i as f64 / 2.0));
-        }
-        assert!(text.len() > BATCH_BYTES);
-        let d = read_csv(write(&text).path()).unwrap();
-        let i = d.numeric("i").unwrap();
-        let half = d.numeric("half").unwrap();
-        assert_eq!(i.len(), rows);
-        assert!(i.iter().enumerate().all(|(k, v)| *v == k as f64));
-        assert!(half.iter().enumerate().all(|(k, v)| *v == k as f64 / 2.0));
-        // row 600000 (0-based 599999) sits on line 600001 of the file
-        let ragged = text.replacen("599999,299999.5\n", "599999\n", 1);
-        let err = read_csv(write(&ragged).path()).unwrap_err().to_string();
-        assert!(
-            err.contains("line 600001") && err.contains("1 fields"),
-            "{err}"
-        );
-    }
-
-    /// The unquoted fast path reads what the csv crate reads: CRLF, blank lines, spaces, empty
-    /// and text cells, and reports a ragged row at the same line with the same words.
-    #[test]
-    fn fast_path_agrees_with_the_csv_crate() {
-        let text = b"1,a, 2.5\r\n\n3,b,-4e-3\r\n5,,6\n7,c,8";
-        let fast = parse_unquoted(text, 3, 2).unwrap();
-        let slow = parse_piece(text, 3, 2).unwrap();
-        assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
-        for bad in [&b"1,2,3\n4,5\n"[..], b"1,2,3\n4,5,6,7\n"] {
-            assert_eq!(
-                parse_unquoted(bad, 3, 2).unwrap_err(),
-                parse_piece(bad, 3, 2).unwrap_err()
-            );
-        }
-        // after a blank line the fast path names the line an editor shows (the csv crate's
-        // position skips blank lines)
-        assert_eq!(parse_unquoted(b"1,2,3\n\n4,5\n", 3, 2).unwrap_err().0, 4);
-    }
-
-    #[test]
-    fn quoted_line_breaks_stay_in_their_field() {
-        let f = write("name,x\n\"two\nlines\",1\nplain,2\n");
-        let d = read_csv(f.path()).unwrap();
-        assert_eq!(d.numeric("x").unwrap(), &[1.0, 2.0]);
-        match d.column("name").unwrap() {
-            Column::Text(v) => assert_eq!(v[0], "two\nlines"),
-            Column::Numeric(_) => panic!("text expected"),
-        }
-    }
-
-    #[test]
-    fn empty_and_missing_files() {
-        let f = write("");
-        assert!(
-            read_csv(f.path())
-                .unwrap_err()
-                .to_string()
-                .contains("empty")
-        );
-        let f = write("a,b\n");
-        assert!(
-            read_csv(f.path())
-                .unwrap_err()
-                .to_string()
-                .contains("no data rows")
-        );
-        let err = read_csv("/no/such/file.csv").unwrap_err().to_string();
-        assert!(err.contains("/no/such/file.csv"), "{err}");
-    }
-}
+#[path = "csv_tests.rs"]
+mod tests;

@@ -113,8 +113,8 @@ impl Dataset {
             .map(|i| &self.columns[i])
             .ok_or_else(|| MleError::UnknownColumn {
                 source_name: self.source.clone(),
-                column: name.to_string(),
-                available: self.names.join(", "),
+                column: excerpt(name),
+                available: list_names(&self.names),
             })
     }
 
@@ -164,6 +164,16 @@ impl Dataset {
     }
 }
 
+/// Names for a message: each an [`excerpt`], the first twenty, and how many more.
+pub(crate) fn list_names(names: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut list: Vec<String> = names.iter().take(SHOWN).map(|n| excerpt(n)).collect();
+    if names.len() > SHOWN {
+        list.push(format!("… and {} more", names.len() - SHOWN));
+    }
+    list.join(", ")
+}
+
 /// The number in a cell: its text without surrounding white space, in Rust's syntax for `f64`
 /// (`1`, `-2.5e-3`, `.5`, `inf`, `NaN`), correctly rounded; `None` for anything else, empty
 /// cells included.
@@ -188,13 +198,49 @@ pub(crate) fn describe_non_number(cell: &str) -> String {
     if cell.trim().is_empty() {
         "missing value; expected a number".to_string()
     } else {
-        format!("expected a number, found '{cell}'")
+        format!("expected a number, found '{}'", excerpt(cell))
     }
+}
+
+/// Characters of a cell or name quoted in a message, at most.
+const EXCERPT_CHARS: usize = 40;
+
+/// `text` as a message quotes it: control characters escaped (`\n`, `\u{0}`), and cut to its
+/// first [`EXCERPT_CHARS`] characters, with its length, when longer.
+pub(crate) fn excerpt(text: &str) -> String {
+    let escape = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_debug().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
+    let count = text.chars().count();
+    if count <= EXCERPT_CHARS {
+        return escape(text);
+    }
+    let head: String = text.chars().take(EXCERPT_CHARS - 8).collect();
+    format!("{}… ({count} characters)", escape(&head))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_number;
+    use super::{excerpt, list_names, parse_number};
+
+    #[test]
+    fn messages_quote_short_excerpts() {
+        assert_eq!(excerpt("abc"), "abc");
+        assert_eq!(excerpt("a\nb\0"), "a\\nb\\0");
+        let long = "9".repeat(10_000_000) + "x";
+        let e = excerpt(&long);
+        assert!(e.len() < 80 && e.ends_with("(10000001 characters)"), "{e}");
+        let names: Vec<String> = (0..25).map(|i| format!("c{i}")).collect();
+        assert!(list_names(&names).ends_with("c19, … and 5 more"));
+    }
     use proptest::prelude::*;
 
     /// The reference is the standard library's `f64::from_str` on the trimmed cell.

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::csv::shortest;
 use super::dataset::{Column, Dataset};
 use crate::error::{MleError, Result};
 
@@ -91,7 +92,7 @@ impl Design {
                     source_name: source.into(),
                     row: i + 1,
                     column: (*name).into(),
-                    message: format!("{} is not a finite number", col[i]),
+                    message: format!("{} is not a finite number", shortest(col[i])),
                 });
             }
             if *name == INTERCEPT && intercept {
@@ -106,7 +107,10 @@ impl Design {
             names.push(INTERCEPT.to_string());
         }
         names.extend(cols.iter().map(|(n, _)| n.to_string()));
-        let mut values = Vec::with_capacity(n * p);
+        let mut values = Vec::new();
+        let what = format!("the design ({n} rows of {p} columns)");
+        let cells = n.saturating_mul(p);
+        crate::alloc::reserve(&mut values, cells, &what)?;
         for i in 0..n {
             if intercept {
                 values.push(1.0);
@@ -201,9 +205,10 @@ fn check_columns(source: &str, names: &[String], values: &[f64], intercept: bool
         let constant = column(j).all(|v| *v == first);
         if constant && intercept && values.len() > p {
             return Err(MleError::Design(format!(
-                "{source}: column '{}' is constant (every row is {first}); with an intercept it \
+                "{source}: column '{}' is constant (every row is {}); with an intercept it \
                  cannot be estimated: drop it",
-                names[j]
+                names[j],
+                shortest(first)
             )));
         }
         if let Some(k) = (usize::from(intercept)..j).find(|&k| column(k).eq(column(j))) {
@@ -381,9 +386,10 @@ impl ModelFrame {
     ) -> Result<Self> {
         if design.n_cols() > design.n_rows() {
             return Err(MleError::Design(format!(
-                "{source}: {} parameters but only {} rows; the model cannot be identified",
+                "{source}: {} parameters but only {} {}; the model cannot be identified",
                 design.n_cols(),
-                design.n_rows()
+                design.n_rows(),
+                if design.n_rows() == 1 { "row" } else { "rows" }
             )));
         }
         Ok(Self {
@@ -402,7 +408,7 @@ fn finite<'a>(data: &'a Dataset, name: &str) -> Result<&'a [f64]> {
         return Err(data.bad_value(
             i + 1,
             name,
-            &format!("{} is not a finite number", values[i]),
+            &format!("{} is not a finite number", shortest(values[i])),
         ));
     }
     Ok(values)

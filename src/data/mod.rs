@@ -5,8 +5,10 @@ mod batches;
 mod csv;
 mod dataset;
 mod design;
+mod records;
 mod stream;
 
-pub use csv::{NamedColumn, read_csv, write_csv};
+pub use batches::MAX_RECORD_BYTES;
+pub use csv::{NamedColumn, csv_bytes, read_csv, shortest, write_csv};
 pub use dataset::{Column, Dataset};
 pub use design::{Design, DesignBuilder, INTERCEPT, ModelFrame, ResponseSpec, TrialsSpec};

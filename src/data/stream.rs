@@ -9,7 +9,8 @@ use super::batches::{Batches, pieces_per_batch};
 use super::csv::read_csv;
 use super::dataset::parse_number;
 use super::design::{Design, DesignBuilder, INTERCEPT, ModelFrame, ResponseSpec, TrialsSpec};
-use crate::error::Result;
+use crate::alloc::reserve_total;
+use crate::error::{MleError, Result};
 
 impl DesignBuilder {
     /// The model frame of the CSV file at `path`: what [`read_csv`] and then
@@ -57,21 +58,23 @@ impl DesignBuilder {
         };
         let p = plan.names.len();
         let trials = plan.trials == Some(Trials::Column);
+        let size = std::fs::metadata(path).map_or(0, |m| m.len()) as f64;
         let mut rows = Rows::default();
+        let mut bytes_read = 0;
         while let Some(batch) = batches.next(pieces_per_batch())? {
+            if !batch.pieces.iter().all(|piece| piece.plain) {
+                return Ok(None);
+            }
             let counts: Vec<usize> = batch
                 .pieces
                 .iter()
                 .map(|piece| piece.lines + usize::from(!piece.bytes.ends_with(b"\n")))
                 .collect();
-            if rows.n == 0 {
-                // room for the whole file at the density of its first batch: the design is
-                // neither copied as it grows nor written twice
-                let rows_per_byte = counts.iter().sum::<usize>() as f64 / batch.bytes.len() as f64;
-                let size = std::fs::metadata(path).map_or(0, |m| m.len()) as f64;
-                rows = Rows::zeros((size * rows_per_byte * 1.01) as usize, p, trials);
-            }
-            let parts = rows.grow(&counts, p, trials);
+            // the rows of the whole file at the density read so far
+            bytes_read += batch.bytes.len();
+            let read = rows.n + counts.iter().sum::<usize>();
+            let expected = (size * read as f64 / bytes_read as f64 * 1.01) as usize;
+            let parts = rows.grow(&counts, p, trials, expected)?;
             let ok = batch
                 .pieces
                 .into_par_iter()
@@ -271,6 +274,7 @@ struct Rows {
 }
 
 /// The rows of one piece, to be filled.
+#[derive(Debug)]
 struct Part<'a> {
     x: &'a mut [f64],
     y: &'a mut [f64],
@@ -278,31 +282,49 @@ struct Part<'a> {
 }
 
 impl Rows {
-    /// Zeros for `rows` rows, from the allocator's zeroed memory: pages are touched only as
-    /// rows are written, by the threads that parse them.
-    fn zeros(rows: usize, p: usize, trials: bool) -> Self {
-        Self {
-            n: 0,
-            x: vec![0.0; rows * p],
-            y: vec![0.0; rows],
-            m: vec![0.0; if trials { rows } else { 0 }],
-        }
-    }
-
     /// Room for pieces of `counts` rows after those read so far, cut into one part each.
-    fn grow(&mut self, counts: &[usize], p: usize, trials: bool) -> Vec<Part<'_>> {
+    ///
+    /// The room grows with what has been read: to the `expected` rows of the whole file, but
+    /// never beyond twice the rows read so far, so that a guess from an unusual start of the
+    /// file cannot reserve ten times the memory needed; growing reallocates in place where the
+    /// allocator can (large blocks are moved by remapping pages, not copied).
+    ///
+    /// # Errors
+    /// [`MleError::OutOfMemory`](crate::MleError::OutOfMemory) when even the rows read so far
+    /// do not fit.
+    fn grow(
+        &mut self,
+        counts: &[usize],
+        p: usize,
+        trials: bool,
+        expected: usize,
+    ) -> Result<Vec<Part<'_>>> {
         let old = self.n;
         self.n += counts.iter().sum::<usize>();
-        if self.y.len() < self.n {
-            self.x.resize(self.n * p, 0.0);
-            self.y.resize(self.n, 0.0);
-            if trials {
-                self.m.resize(self.n, 0.0);
+        if self.y.capacity() < self.n {
+            let target = self.n.max(expected.min(self.n.saturating_mul(2)));
+            if self.reserve(target, p, trials).is_err() {
+                self.reserve(self.n, p, trials).map_err(|e| match e {
+                    MleError::OutOfMemory { bytes, .. } => MleError::OutOfMemory {
+                        what: format!(
+                            "the design ({} rows of {p} columns read so far, about {expected} \
+                             rows in the file)",
+                            self.n
+                        ),
+                        bytes,
+                    },
+                    other => other,
+                })?;
             }
+        }
+        self.x.resize(self.n * p, 0.0);
+        self.y.resize(self.n, 0.0);
+        if trials {
+            self.m.resize(self.n, 0.0);
         }
         let (mut x, mut y) = (&mut self.x[old * p..], &mut self.y[old..]);
         let mut m: &mut [f64] = if trials { &mut self.m[old..] } else { &mut [] };
-        counts
+        Ok(counts
             .iter()
             .map(|&rows| {
                 let (xk, xr) = std::mem::take(&mut x).split_at_mut(rows * p);
@@ -315,7 +337,22 @@ impl Rows {
                     m: mk,
                 }
             })
-            .collect()
+            .collect())
+    }
+
+    /// Capacity for `rows` rows in all.
+    fn reserve(&mut self, rows: usize, p: usize, trials: bool) -> Result<()> {
+        let what = format!("the design ({rows} rows of {p} columns)");
+        let cells = rows.checked_mul(p).ok_or_else(|| MleError::OutOfMemory {
+            what: what.clone(),
+            bytes: usize::MAX,
+        })?;
+        reserve_total(&mut self.x, cells, &what)?;
+        reserve_total(&mut self.y, rows, &what)?;
+        if trials {
+            reserve_total(&mut self.m, rows, &what)?;
+        }
+        Ok(())
     }
 
     /// The rows read, without the room left over.
@@ -395,21 +432,46 @@ mod tests {
         assert!(same_both_ways(&y.columns(["i"]), text.as_bytes()));
     }
 
+    /// A guess of the file's rows from an unusual start (ten times too many) reserves at most
+    /// twice the rows read; the rows read always fit.
+    #[test]
+    fn the_design_grows_with_the_rows_read_not_with_a_guess() {
+        let mut rows = Rows::default();
+        let parts = rows.grow(&[1000, 1000], 3, false, 200_000).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(rows.y.len(), 2000);
+        assert!(rows.y.capacity() <= 4000 && rows.x.capacity() <= 12_000);
+        rows.grow(&[3000], 3, false, 200_000).unwrap();
+        assert!(rows.y.capacity() >= 5000 && rows.y.capacity() <= 10_000);
+        // an honest guess is taken whole
+        let mut rows = Rows::default();
+        rows.grow(&[1000], 3, true, 1500).unwrap();
+        assert_eq!(rows.m.capacity(), 1500);
+        // more than any memory: an error saying so, not an abort
+        let err = Rows::default()
+            .grow(&[usize::MAX / 4], 3, false, 0)
+            .unwrap_err();
+        assert!(matches!(err, MleError::OutOfMemory { .. }), "{err}");
+    }
+
     #[test]
     fn anything_else_is_read_through_a_dataset_with_the_same_result() {
         let y = builder("y");
         for text in [
-            "x,y\n\"1\",0\n2,1\n3,1\n",        // a quote
-            "x,y\n1,0\n\n2,1\n3,0\n",          // a blank line
-            "x,y\n1,0\n,1\n3,0\n",             // a missing cell
-            "x,y\n1,0\nabc,1\n3,0\n",          // text in a covariate
-            "x,y\n1,0\nNaN,1\n3,0\n",          // not finite
-            "x,y\n1,0\n2\n3,0\n",              // too few fields
-            "x,y\n1,0\n2,1,5\n3,0\n",          // too many
-            "x,x,y\n1,2,0\n2,3,1\n4,4,0\n",    // a name used twice
-            "intercept,y\n1,0\n2,1\n4,1\n",    // the intercept's name
-            "name,x,y\na,1,0\nb,2,1\nc,4,1\n", // a label column, covariates by default
-            "x,y\n",                           // no rows
+            "x,y\n\"1\",0\n2,1\n3,1\n",          // a quote
+            "x,y\n1,0\n\n2,1\n3,0\n",            // a blank line
+            "x,y\n1,0\r2,1\n3,0\n",              // a bare CR ends a record
+            "x,y\n1\r,0\n2,1\n3,0\n",            // ... also after a number
+            "id\",x,y\na,1,0\nb\",2,1\nc,4,1\n", // quotes inside fields
+            "x,y\n1,0\n,1\n3,0\n",               // a missing cell
+            "x,y\n1,0\nabc,1\n3,0\n",            // text in a covariate
+            "x,y\n1,0\nNaN,1\n3,0\n",            // not finite
+            "x,y\n1,0\n2\n3,0\n",                // too few fields
+            "x,y\n1,0\n2,1,5\n3,0\n",            // too many
+            "x,x,y\n1,2,0\n2,3,1\n4,4,0\n",      // a name used twice
+            "intercept,y\n1,0\n2,1\n4,1\n",      // the intercept's name
+            "name,x,y\na,1,0\nb,2,1\nc,4,1\n",   // a label column, covariates by default
+            "x,y\n",                             // no rows
         ] {
             assert!(!same_both_ways(&y, text.as_bytes()), "{text}");
         }

@@ -8,10 +8,13 @@ mod results;
 pub(crate) mod summary;
 
 pub use covariance::{NotIdentified, covariance};
-pub use dist::{chi2_sf, normal_quantile, normal_two_sided_p, t_quantile, t_two_sided_p};
+pub use dist::{
+    T_QUANTILE_LARGE_DF, T_TAIL_LARGE_DF, chi2_sf, normal_quantile, normal_two_sided_p, t_quantile,
+    t_two_sided_p,
+};
 pub use lr::{LrTest, lr_test};
 pub use results::{FitResult, ParamEstimate};
-pub use summary::format_cell;
+pub use summary::{format_cell, format_number};
 
 /// How the gradients the optimizer followed were obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

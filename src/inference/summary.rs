@@ -5,12 +5,32 @@ use std::fmt;
 
 use super::results::FitResult;
 
-/// Formats an optional number right-aligned in width `w` (scientific when tiny or huge, `—`
-/// when absent).
+/// `x` with `decimals` digits after the point, or in scientific notation (`decimals − 1`
+/// digits after the point, at least one) where that would be wider than `width` characters or
+/// would show a nonzero number smaller than 1e-4 as (nearly) zero.
+///
+/// # Examples
+/// ```
+/// use mle::inference::format_number;
+/// assert_eq!(format_number(0.12345, 4, 11), "0.1235");
+/// assert_eq!(format_number(-129902.52691, 4, 11), "-1.299e5");
+/// assert_eq!(format_number(3.2e-7, 4, 11), "3.200e-7");
+/// assert_eq!(format_number(f64::NAN, 4, 11), "NaN");
+/// ```
+pub fn format_number(x: f64, decimals: usize, width: usize) -> String {
+    let fixed = format!("{x:.decimals$}");
+    if !x.is_finite() || (fixed.chars().count() <= width && (x == 0.0 || x.abs() >= 1e-4)) {
+        return fixed;
+    }
+    let digits = decimals.saturating_sub(1).max(1);
+    format!("{x:.digits$e}")
+}
+
+/// Formats an optional number right-aligned in width `w`, leaving at least one blank before it
+/// ([`format_number`] with 4 decimals in `w − 1` characters; `—` when absent).
 pub fn format_cell(v: Option<f64>, w: usize) -> String {
     match v {
-        Some(x) if x != 0.0 && (x.abs() < 1e-4 || x.abs() >= 1e6) => format!("{x:>w$.3e}"),
-        Some(x) => format!("{x:>w$.4}"),
+        Some(x) => format!("{:>w$}", format_number(x, 4, w - 1)),
         None => format!("{:>w$}", "—"),
     }
 }
@@ -21,6 +41,9 @@ pub(crate) fn write_title(f: &mut fmt::Formatter<'_>, title: &str) -> fmt::Resul
     let centred = format!("{title:^86}");
     writeln!(f, "{rule}\n{}\n{rule}", centred.trim_end())
 }
+
+/// The longest parameter name a table shows whole; longer ones are cut, ending in `…`.
+const NAME_CHARS: usize = 40;
 
 /// One row of a parameter table.
 pub(crate) struct TableRow<'a> {
@@ -43,21 +66,34 @@ pub(crate) fn write_table(
     let lo = format!("[{:.3}", (1.0 - level) / 2.0);
     let hi = format!("{:.3}]", 0.5 + level / 2.0);
     let p_label = format!("P>|{statistic}|");
+    // names as wide as the longest (up to NAME_CHARS), with a blank after it
+    let w = rows
+        .iter()
+        .map(|r| r.name.chars().count().min(NAME_CHARS) + 1)
+        .max()
+        .unwrap_or(0)
+        .max(16);
     writeln!(
         f,
-        "{:<16}{:>12}{:>12}{:>10}{:>12}{:>12}{:>12}",
+        "{:<w$}{:>12}{:>12}{:>10}{:>12}{:>12}{:>12}",
         "", "estimate", "std err", statistic, p_label, lo, hi
     )?;
-    writeln!(f, "{}", "-".repeat(86))?;
+    writeln!(f, "{}", "-".repeat(86 + w - 16))?;
     for r in rows {
+        let statistic = match r.statistic {
+            Some(z) => format!("{:>10}", format_number(z, 3, 9)),
+            None => format!("{:>10}", "—"),
+        };
+        let name = if r.name.chars().count() > NAME_CHARS {
+            r.name.chars().take(NAME_CHARS - 1).collect::<String>() + "…"
+        } else {
+            r.name.to_string()
+        };
         writeln!(
             f,
-            "{:<16}{}{}{}{}{}{}",
-            r.name,
+            "{name:<w$}{}{}{statistic}{}{}{}",
             format_cell(Some(r.estimate), 12),
             format_cell(r.std_error, 12),
-            r.statistic
-                .map_or_else(|| format!("{:>10}", "—"), |z| format!("{z:>10.3}")),
             format_cell(r.p_value, 12),
             format_cell(r.ci.0, 12),
             format_cell(r.ci.1, 12),
@@ -83,20 +119,21 @@ impl fmt::Display for FitResult {
         if let Some(l) = self.l2_penalty {
             left.push(("L2 penalty λ:", format!("{l}")));
         }
+        let number = |v: f64| format_number(v, 4, 19);
         let mut right = vec![
-            ("Log-likelihood:", format!("{:.4}", self.log_likelihood)),
-            ("AIC:", format!("{:.4}", self.aic)),
-            ("BIC:", format!("{:.4}", self.bic)),
+            ("Log-likelihood:", number(self.log_likelihood)),
+            ("AIC:", number(self.aic)),
+            ("BIC:", number(self.bic)),
         ];
         if let Some(v) = self.log_likelihood_null {
-            right.push(("LL-Null:", format!("{v:.4}")));
+            right.push(("LL-Null:", number(v)));
         }
         if let (Some(s), Some(p)) = (self.llr, self.llr_p_value) {
-            right.push(("LR statistic:", format!("{s:.4}")));
+            right.push(("LR statistic:", number(s)));
             right.push(("LLR p-value:", format!("{p:.4e}")));
         }
         if let Some(v) = self.pseudo_r2 {
-            right.push(("Pseudo R² (McFadden):", format!("{v:.4}")));
+            right.push(("Pseudo R² (McFadden):", number(v)));
         }
         right.push(("Gradient norm:", format!("{:.3e}", c.gradient_norm)));
         if let Some(s) = c.newton_step_in_se {

@@ -16,7 +16,7 @@ use super::{
     Derivatives, Model, ModelKind, NullModel, Param, Separation, glm, linear_pass, linear_pass_log,
 };
 use crate::backend::{self, Device, Tensor};
-use crate::data::Design;
+use crate::data::{Design, shortest};
 use crate::error::{MleError, Result};
 
 /// `ln C(m, k)`.
@@ -52,13 +52,16 @@ fn check_counts(model: &str, k: &[f64], m: &[f64]) -> Result<()> {
         if !(m >= 1.0 && is_whole(m)) {
             return Err(bad(
                 i,
-                format!("trials must be a whole number ≥ 1, found {m}"),
+                format!("trials must be a whole number ≥ 1, found {}", shortest(m)),
             ));
         }
         if !(k >= 0.0 && is_whole(k)) {
             return Err(bad(
                 i,
-                format!("successes must be a whole number ≥ 0, found {k}"),
+                format!(
+                    "successes must be a whole number ≥ 0, found {}",
+                    shortest(k)
+                ),
             ));
         }
         if k > m {

@@ -10,7 +10,7 @@ use nalgebra::DMatrix;
 
 use super::{Derivatives, Model, ModelKind, Param, glm, linear_pass};
 use crate::backend::{self, Device, Tensor};
-use crate::data::Design;
+use crate::data::{Design, shortest};
 use crate::error::{MleError, Result};
 
 /// `ln √(2π)`.
@@ -74,19 +74,27 @@ impl Gaussian {
             return Err(error(format!(
                 "row {}: response {} is not finite",
                 i + 1,
-                y[i]
+                shortest(y[i])
             )));
         }
         if y.iter().all(|v| *v == y[0]) {
             return Err(error(format!(
                 "the response is {} in every row: σ̂ = 0 and the likelihood is unbounded",
-                y[0]
+                shortest(y[0])
             )));
         }
         let (n, p) = (design.n_rows(), design.n_cols());
         let x = design.shared_values();
         let xtx = glm::gram(&x, p);
         let mean_sq = y.iter().map(|v| v * v).sum::<f64>() / n as f64;
+        if !mean_sq.is_finite() || xtx.iter().any(|v| !v.is_finite()) {
+            let largest = x.iter().chain(y).fold(0.0_f64, |m, v| m.max(v.abs()));
+            return Err(MleError::Numerical(format!(
+                "gaussian: sums of squares overflow double precision (the largest |value| in the \
+                 data is {largest:e}; they overflow beyond about 1e154): rescale the columns, \
+                 for example to other units"
+            )));
+        }
         Ok(Self {
             names: design.names().to_vec(),
             x,

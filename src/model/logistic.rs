@@ -5,7 +5,7 @@ use nalgebra::DMatrix;
 
 use super::{Binomial, Derivatives, Model, NullModel, Param, Separation};
 use crate::backend::{self, Device, Tensor};
-use crate::data::Design;
+use crate::data::{Design, shortest};
 use crate::error::{MleError, Result};
 
 /// Logistic regression for a 0/1 response.
@@ -48,7 +48,7 @@ impl Logistic {
             return Err(error(format!(
                 "row {}: the response must be 0 or 1, found {}",
                 i + 1,
-                y[i]
+                shortest(y[i])
             )));
         }
         let ones = y.iter().filter(|v| **v == 1.0).count();
