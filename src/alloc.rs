@@ -27,6 +27,17 @@ pub(crate) fn reserve_total<T>(v: &mut Vec<T>, total: usize, what: &str) -> Resu
     reserve(v, additional, what)
 }
 
+/// `f(0), f(1), …, f(n − 1)`, in memory reserved fallibly.
+///
+/// # Errors
+/// [`MleError::OutOfMemory`] naming `what`.
+pub(crate) fn collect_n<T>(n: usize, what: &str, f: impl FnMut(usize) -> T) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    reserve(&mut v, n, what)?;
+    v.extend((0..n).map(f));
+    Ok(v)
+}
+
 /// A byte count for people: `1.5 GiB`, `12.0 MiB`, `640 bytes`.
 pub(crate) fn human_bytes(bytes: usize) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];

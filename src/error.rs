@@ -29,7 +29,7 @@ pub enum MleError {
     },
     /// Memory for the data could not be allocated.
     #[error(
-        "not enough memory: {what} needs {}, which could not be allocated",
+        "not enough memory for {what}: {} could not be allocated",
         crate::alloc::human_bytes(*bytes)
     )]
     OutOfMemory {

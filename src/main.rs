@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use mle::closed_form::{compare_ols_mle, ols};
 use mle::data::{
-    DesignBuilder, ModelFrame, ResponseSpec, TrialsSpec, csv_bytes, read_csv, write_csv,
+    DesignBuilder, ModelFrame, ResponseSpec, TrialsSpec, read_csv, write_csv, write_csv_to,
 };
 use mle::model::ModelKind;
 use mle::optim::{Observer, Progress};
@@ -79,7 +79,7 @@ struct FitArgs {
     #[command(flatten)]
     data: DataArgs,
     /// Binomial trials: a column of trial counts, or one number for every row.
-    #[arg(long, value_name = "COLUMN|N")]
+    #[arg(long, value_name = "COLUMN|N", allow_negative_numbers = true)]
     trials: Option<String>,
     /// lbfgs, newton or gradient.
     #[arg(long, default_value = "lbfgs")]
@@ -88,13 +88,13 @@ struct FitArgs {
     #[arg(long, value_name = "N")]
     max_iter: Option<u64>,
     /// Relative gradient tolerance.
-    #[arg(long, value_name = "T", default_value = GTOL_TEXT)]
+    #[arg(long, value_name = "T", default_value = GTOL_TEXT, allow_negative_numbers = true)]
     tol: f64,
     /// L2 penalty λ on the slopes (λ = 1/C of scikit-learn).
-    #[arg(long, value_name = "LAMBDA")]
+    #[arg(long, value_name = "LAMBDA", allow_negative_numbers = true)]
     l2: Option<f64>,
     /// Confidence level of the intervals.
-    #[arg(long, default_value_t = mle::optim::DEFAULT_LEVEL)]
+    #[arg(long, default_value_t = mle::optim::DEFAULT_LEVEL, allow_negative_numbers = true)]
     level: f64,
     /// Print one JSON object on stdout instead of the summary.
     #[arg(long)]
@@ -115,7 +115,7 @@ struct LinearArgs {
     #[command(flatten)]
     data: DataArgs,
     /// Confidence level of the intervals.
-    #[arg(long, default_value_t = mle::optim::DEFAULT_LEVEL)]
+    #[arg(long, default_value_t = mle::optim::DEFAULT_LEVEL, allow_negative_numbers = true)]
     level: f64,
     /// Print one JSON object on stdout instead of the summary.
     #[arg(long)]
@@ -153,11 +153,17 @@ struct SimulateArgs {
     out: PathBuf,
 }
 
-/// Writes to standard output. A reader that went away (`mle fit ... | head`) ends the program
-/// quietly with success, as Unix tools do; any other write failure is reported, exit 3.
+/// Writes to standard output (see [`stdout_written`]).
 fn write_stdout(args: std::fmt::Arguments) {
     use std::io::Write;
-    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+    stdout_written(std::io::stdout().lock().write_fmt(args));
+}
+
+/// The outcome of a write to standard output. A reader that went away (`mle fit ... | head`)
+/// ends the program quietly with success, as Unix tools do; any other write failure is
+/// reported, exit 3.
+fn stdout_written(written: std::io::Result<()>) {
+    if let Err(e) = written {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
@@ -352,10 +358,7 @@ fn predict(a: PredictArgs) -> mle::Result<ExitCode> {
     let columns = [(name.to_string(), values)];
     match &a.out {
         Some(path) => write_csv(path, &columns)?,
-        None => {
-            let bytes = csv_bytes(&columns)?;
-            out!("{}", String::from_utf8_lossy(&bytes));
-        }
+        None => stdout_written(write_csv_to(&mut std::io::stdout().lock(), &columns)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -29,6 +29,18 @@ const TEMPORARY: &str = ".mle-tmp.";
 /// Named temporary files of this process not yet renamed into place.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Tests set this to write through named temporary files, as where `O_TMPFILE` is missing.
+#[cfg(test)]
+static NAMED_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether to skip unnamed files (only ever in tests).
+fn named_only() -> bool {
+    #[cfg(test)]
+    return NAMED_ONLY.load(Ordering::Relaxed);
+    #[cfg(not(test))]
+    false
+}
+
 /// Distinguishes the temporary files of one process.
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -51,6 +63,18 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1); // no temporary file
 /// ```
 pub fn write_file(path: impl AsRef<Path>, contents: &[u8]) -> Result<()> {
+    write_with(path, |w| w.write_all(contents))
+}
+
+/// As [`write_file`], with the contents written by `fill` into a buffered writer, so that
+/// large outputs are streamed to the file instead of built in memory first.
+///
+/// # Errors
+/// As [`write_file`]; an error of `fill` is reported as a failure to write.
+pub fn write_with(
+    path: impl AsRef<Path>,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
     let path = path.as_ref();
     let fail = |operation: &'static str| {
         move |source: io::Error| MleError::Write {
@@ -60,27 +84,32 @@ pub fn write_file(path: impl AsRef<Path>, contents: &[u8]) -> Result<()> {
         }
     };
     let target = resolve_links(path).map_err(fail("follow the symbolic link"))?;
-    match std::fs::metadata(&target) {
-        Ok(m) if m.is_dir() => Err(fail("write")(io::Error::new(
-            io::ErrorKind::IsADirectory,
-            "it is a directory",
-        ))),
-        Ok(m) if !m.is_file() => write_through(&target, contents).map_err(fail("write")),
-        Ok(m) => replace(&target, contents, Some(m.permissions())).map_err(|(op, e)| fail(op)(e)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            replace(&target, contents, None).map_err(|(op, e)| fail(op)(e))
+    let replaced = match std::fs::metadata(&target) {
+        Ok(m) if m.is_dir() => {
+            let e = io::Error::new(io::ErrorKind::IsADirectory, "it is a directory");
+            return Err(fail("write")(e));
         }
-        Err(e) => Err(fail("inspect")(e)),
-    }
+        Ok(m) if !m.is_file() => return write_through(&target, fill).map_err(fail("write")),
+        Ok(m) => replace(&target, fill, Some(m.permissions())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => replace(&target, fill, None),
+        Err(e) => return Err(fail("inspect")(e)),
+    };
+    replaced.map_err(|(operation, e)| fail(operation)(e))
 }
 
 /// Removes the named temporary files this process is writing. For a handler of `SIGINT` and
 /// `SIGTERM` to call before the process exits; unnamed (`O_TMPFILE`) files need nothing.
 pub fn remove_temporaries() {
-    let pending = PENDING
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    for path in pending.iter() {
+    remove_all(
+        &PENDING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+}
+
+/// Removes the files at `paths`, whatever is already gone.
+fn remove_all(paths: &[PathBuf]) {
+    for path in paths {
         let _ = std::fs::remove_file(path);
     }
 }
@@ -107,10 +136,14 @@ fn resolve_links(path: &Path) -> io::Result<PathBuf> {
 }
 
 /// Writes into an existing file that is not a regular one (a device, a FIFO).
-fn write_through(target: &Path, contents: &[u8]) -> io::Result<()> {
-    let mut f = OpenOptions::new().write(true).truncate(true).open(target)?;
-    f.write_all(contents)?;
-    f.flush()
+fn write_through(
+    target: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let f = OpenOptions::new().write(true).truncate(true).open(target)?;
+    let mut w = io::BufWriter::new(f);
+    fill(&mut w)?;
+    w.flush()
 }
 
 /// What failed, and why.
@@ -119,7 +152,7 @@ type Failure = (&'static str, io::Error);
 /// Replaces (or creates) the regular file `target` atomically, with `permissions` if given.
 fn replace(
     target: &Path,
-    contents: &[u8],
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     permissions: Option<std::fs::Permissions>,
 ) -> std::result::Result<(), Failure> {
     let dir = match target.parent() {
@@ -138,16 +171,28 @@ fn replace(
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     #[cfg(target_os = "linux")]
-    if let Some(file) = unnamed::create(dir).map_err(|e| ("create a file in its directory", e))? {
-        fill(&file, contents, permissions.clone())?;
-        if unnamed::link(&file, &temporary).is_ok() {
-            PENDING
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(temporary.clone());
-            return rename_into_place(&temporary, target, dir);
+    let unnamed = if named_only() {
+        None
+    } else {
+        unnamed::create(dir).map_err(|e| ("create a file in its directory", e))?
+    };
+    #[cfg(target_os = "linux")]
+    let fill = match unnamed {
+        Some(mut file) => {
+            write_all(&file, fill, permissions.clone())?;
+            if unnamed::link(&file, &temporary).is_ok() {
+                pending(&temporary);
+                return rename_into_place(&temporary, target, dir);
+            }
+            // no way to name it here: copy what it holds into a named temporary file
+            let copy = move |w: &mut dyn Write| {
+                io::Seek::rewind(&mut file)?;
+                io::copy(&mut file, w).map(|_| ())
+            };
+            Box::new(copy) as Box<dyn FnOnce(&mut dyn Write) -> io::Result<()>>
         }
-    }
+        None => Box::new(fill),
+    };
     let file = {
         let mut pending = PENDING
             .lock()
@@ -160,25 +205,35 @@ fn replace(
         pending.push(temporary.clone());
         file
     };
-    if let Err(failure) = fill(&file, contents, permissions) {
+    if let Err(failure) = write_all(&file, fill, permissions) {
         forget(&temporary, true);
         return Err(failure);
     }
     rename_into_place(&temporary, target, dir)
 }
 
-/// Writes `contents` to `file`, sets its permissions and flushes it to disk.
-fn fill(
-    mut file: &File,
-    contents: &[u8],
+/// Writes into `file` with `fill`, sets its permissions and flushes it to disk.
+fn write_all(
+    file: &File,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     permissions: Option<std::fs::Permissions>,
 ) -> std::result::Result<(), Failure> {
-    file.write_all(contents).map_err(|e| ("write", e))?;
+    let mut w = io::BufWriter::new(file);
+    fill(&mut w).map_err(|e| ("write", e))?;
+    w.flush().map_err(|e| ("write", e))?;
     if let Some(p) = permissions {
         file.set_permissions(p)
             .map_err(|e| ("keep the permissions of the file it replaces", e))?;
     }
     file.sync_all().map_err(|e| ("flush to disk", e))
+}
+
+/// Notes `temporary` as a named temporary file of this process.
+fn pending(temporary: &Path) {
+    PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(temporary.to_path_buf());
 }
 
 /// Renames the complete `temporary` over `target` and flushes their directory; removes the
@@ -261,7 +316,7 @@ mod unnamed {
 
     /// A new file without a name in `dir`, or `None` where the file system cannot make one.
     pub(super) fn create(dir: &Path) -> io::Result<Option<File>> {
-        let flags = OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC;
+        let flags = OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC;
         match rustix::fs::openat(CWD, dir, flags, Mode::from_raw_mode(0o666)) {
             Ok(fd) => Ok(Some(File::from(fd))),
             Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL) if dir.is_dir() => Ok(None),

@@ -3,6 +3,15 @@
 
 use super::*;
 
+/// The tests share this process's pending files and [`NAMED_ONLY`]: one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -14,6 +23,7 @@ fn entries(dir: &Path) -> Vec<String> {
 
 #[test]
 fn regular_files_are_replaced_whole_keeping_their_permissions() {
+    let _serial = serial();
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out.json");
@@ -28,6 +38,7 @@ fn regular_files_are_replaced_whole_keeping_their_permissions() {
 
 #[test]
 fn failures_name_the_file_and_the_operation_and_leave_nothing() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no/such/dir/out.json");
     let err = write_file(&missing, b"x").unwrap_err();
@@ -45,6 +56,7 @@ fn failures_name_the_file_and_the_operation_and_leave_nothing() {
 
 #[test]
 fn a_symbolic_link_is_followed_and_stays_a_link() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let real = dir.path().join("real.csv");
     std::fs::write(&real, b"stale").unwrap();
@@ -85,6 +97,7 @@ fn a_symbolic_link_is_followed_and_stays_a_link() {
 
 #[test]
 fn a_fifo_is_written_through_not_replaced() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe");
     rustix::fs::mknodat(
@@ -104,15 +117,11 @@ fn a_fifo_is_written_through_not_replaced() {
     assert!(std::os::unix::fs::FileTypeExt::is_fifo(
         &std::fs::symlink_metadata(&fifo).unwrap().file_type()
     ));
-    // and a character device: /dev/null stays one
-    write_file("/dev/null", b"discarded").unwrap();
-    assert!(std::os::unix::fs::FileTypeExt::is_char_device(
-        &std::fs::metadata("/dev/null").unwrap().file_type()
-    ));
 }
 
 #[test]
 fn temporaries_of_processes_that_no_longer_run_are_removed() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out.csv");
     // a process id that cannot run (above the kernel's pid_max of 2^22), and this process's own
@@ -130,13 +139,59 @@ fn temporaries_of_processes_that_no_longer_run_are_removed() {
 
 #[test]
 fn pending_temporaries_are_removed_on_request() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let temporary = dir
         .path()
         .join(format!(".x{TEMPORARY}{}.0", std::process::id()));
     std::fs::write(&temporary, b"half").unwrap();
-    PENDING.lock().unwrap().push(temporary.clone());
-    remove_temporaries();
-    forget(&temporary, false);
+    // what `remove_temporaries` does with the pending files (called here on a list of this
+    // test's own, not to remove those of tests writing at the same time)
+    remove_all(&[temporary.clone(), dir.path().join("gone already")]);
     assert!(!temporary.exists());
+}
+
+/// The path where `O_TMPFILE` is missing: a named temporary file, renamed into place or removed.
+#[test]
+fn named_temporaries_are_renamed_into_place_or_removed() {
+    let _serial = serial();
+    NAMED_ONLY.store(true, Ordering::Relaxed);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    write_file(&path, b"first").unwrap();
+    write_file(&path, b"second").unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), b"second");
+    // a failure while writing: the old file stays whole, the temporary goes
+    let err = write_with(&path, |w| {
+        w.write_all(b"half")?;
+        Err(io::Error::other("interrupted"))
+    })
+    .unwrap_err()
+    .to_string();
+    NAMED_ONLY.store(false, Ordering::Relaxed);
+    assert!(
+        err.contains("cannot write") && err.contains("interrupted"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), b"second");
+    assert_eq!(entries(dir.path()), ["out.csv"]);
+    assert!(
+        !PENDING
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|p| p.starts_with(dir.path()))
+    );
+}
+
+#[test]
+fn a_failed_unnamed_write_leaves_the_old_file_whole() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    write_file(&path, b"old").unwrap();
+    let err = write_with(&path, |_| Err(io::Error::other("no more"))).unwrap_err();
+    assert!(err.to_string().contains("no more"));
+    assert_eq!(std::fs::read(&path).unwrap(), b"old");
+    assert_eq!(entries(dir.path()), ["out.csv"]);
 }

@@ -3,6 +3,7 @@
 use rand::{Rng, SeedableRng};
 use rand_distr::{Binomial as BinomialDist, Distribution, Normal};
 
+use crate::alloc::{collect_n, reserve};
 use crate::data::NamedColumn;
 use crate::error::{MleError, Result};
 use crate::model::ModelKind;
@@ -39,7 +40,8 @@ fn true_beta(p: usize) -> Vec<f64> {
 /// 1…20; gaussian `y = xβ + ε`, `ε ~ N(0, 1)`. Returns the columns and the truth.
 ///
 /// # Errors
-/// [`MleError::InvalidOption`] when `n` is 0 or `n ≤ p + 1`.
+/// [`MleError::InvalidOption`] when `n` is 0 or `n ≤ p + 1`; [`MleError::OutOfMemory`] when the
+/// columns do not fit in memory.
 pub fn simulate(
     model: ModelKind,
     n: usize,
@@ -55,47 +57,43 @@ pub fn simulate(
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let normal = Normal::new(0.0, 1.0).expect("valid normal");
     let beta = true_beta(p);
-    let mut columns: Vec<NamedColumn> = (1..=p)
-        .map(|j| {
-            (
-                format!("x{j}"),
-                (0..n).map(|_| normal.sample(&mut rng)).collect(),
-            )
-        })
-        .collect();
-    let eta: Vec<f64> = (0..n)
-        .map(|i| beta[0] + (0..p).map(|j| beta[j + 1] * columns[j].1[i]).sum::<f64>())
-        .collect();
+    let what = format!("the simulated columns ({n} rows)");
+    let mut columns: Vec<NamedColumn> = Vec::with_capacity(p + 2);
+    for j in 1..=p {
+        let x = collect_n(n, &what, |_| normal.sample(&mut rng))?;
+        columns.push((format!("x{j}"), x));
+    }
+    let eta = collect_n(n, &what, |i| {
+        beta[0] + (0..p).map(|j| beta[j + 1] * columns[j].1[i]).sum::<f64>()
+    })?;
     let mut params: Vec<(String, f64)> = std::iter::once("intercept".to_string())
         .chain((1..=p).map(|j| format!("x{j}")))
         .zip(beta)
         .collect();
     let (response, trials) = match model {
         ModelKind::Logistic => {
-            let y = eta
-                .iter()
-                .map(|e| f64::from(u8::from(rng.random::<f64>() < sigmoid(*e))));
-            columns.push(("y".into(), y.collect()));
+            let y = collect_n(n, &what, |i| {
+                f64::from(u8::from(rng.random::<f64>() < sigmoid(eta[i])))
+            })?;
+            columns.push(("y".into(), y));
             ("y".to_string(), None)
         }
         ModelKind::Gaussian => {
-            let y = eta.iter().map(|e| e + normal.sample(&mut rng)).collect();
+            let y = collect_n(n, &what, |i| eta[i] + normal.sample(&mut rng))?;
             columns.push(("y".into(), y));
             params.push(("sigma".into(), 1.0));
             ("y".to_string(), None)
         }
         ModelKind::Binomial => {
-            let m: Vec<f64> = (0..n)
-                .map(|_| f64::from(rng.random_range(1..=20u32)))
-                .collect();
-            let k = eta
-                .iter()
-                .zip(&m)
-                .map(|(e, m)| {
-                    let d = BinomialDist::new(*m as u64, sigmoid(*e)).expect("valid binomial");
-                    d.sample(&mut rng) as f64
-                })
-                .collect();
+            let m = collect_n(n, &what, |_| f64::from(rng.random_range(1..=20u32)))?;
+            let mut k = Vec::new();
+            reserve(&mut k, n, &what)?;
+            for (e, m) in eta.iter().zip(&m) {
+                let d = BinomialDist::new(*m as u64, sigmoid(*e)).map_err(|e| {
+                    MleError::InvalidOption(format!("simulate: binomial draw: {e}"))
+                })?;
+                k.push(d.sample(&mut rng) as f64);
+            }
             columns.push(("successes".into(), k));
             columns.push(("trials".into(), m));
             ("successes".to_string(), Some("trials".to_string()))

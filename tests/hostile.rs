@@ -52,10 +52,24 @@ fn corpus(extension: &str) -> Vec<PathBuf> {
 fn every_command_on_every_hostile_csv_file_exits_0_to_4() {
     let model = hostile("base_model.json");
     let model = model.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let plot = dir.path().join("trace.svg");
+    let plot = plot.to_str().unwrap();
     for file in corpus("csv") {
         let f = file.to_str().unwrap();
         for args in [
-            &["fit", "logistic", "--data", f, "--y", "y"][..],
+            &["fit", "logistic", "--data", f, "--y", "y", "--plot", plot][..],
+            &[
+                "fit",
+                "logistic",
+                "--data",
+                f,
+                "--y",
+                "y",
+                "--json",
+                "--optimizer",
+                "gradient",
+            ],
             &[
                 "fit",
                 "gaussian",
@@ -349,4 +363,59 @@ fn predictions_print_in_short_exact_forms() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.lines().all(|l| l.len() < 30), "{text}");
     assert!(text.lines().nth(1).unwrap().contains('e'), "{text}");
+}
+
+/// Under a limit on the address space (`ulimit -v`), a design that does not fit is an error,
+/// exit 3, saying how much it needed; never an abort (exit 134). Limits from too small for the
+/// design (300,000 rows of 50 columns, 114 MiB) to enough.
+#[test]
+fn memory_that_cannot_be_had_is_an_error_not_an_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("wide.csv");
+    let mut text = (0..50).map(|j| format!("x{j},")).collect::<String>() + "y\n";
+    // 0/1 cells from a linear congruential generator (Knuth's MMIX constants)
+    let mut state = 1u64;
+    let mut bit = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        if state >> 63 == 1 { "1" } else { "0" }
+    };
+    for _ in 0..300_000 {
+        for _ in 0..50 {
+            text.push_str(bit());
+            text.push(',');
+        }
+        text.push_str(bit());
+        text.push('\n');
+    }
+    std::fs::write(&data, text).unwrap();
+    let mle = assert_cmd::cargo::cargo_bin("mle");
+    let mut refused = 0;
+    for limit_mib in [100, 150, 200, 250, 350, 500] {
+        let script = format!(
+            "ulimit -v {} && exec \"$0\" fit logistic --data \"$1\" --y y --max-iter 2",
+            limit_mib * 1024
+        );
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .arg(&mle)
+            .arg(&data)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0 | 1 | 3)),
+            "ulimit -v {limit_mib} MiB: {code:?} {stderr}"
+        );
+        if code == Some(3) {
+            assert!(
+                stderr.contains("not enough memory for the design"),
+                "{stderr}"
+            );
+            refused += 1;
+        }
+    }
+    assert!(refused > 0, "no limit was too small");
 }

@@ -9,7 +9,8 @@ use super::dataset::{Column, Dataset, parse_number};
 use super::records::{count_lines, leading_terminators};
 use crate::alloc::reserve;
 use crate::error::{MleError, Result};
-use crate::output::write_file;
+use crate::output::write_with;
+use std::io::Write;
 
 /// A column while the file is read.
 #[derive(Debug)]
@@ -321,38 +322,49 @@ pub fn shortest(v: f64) -> String {
     }
 }
 
-/// `columns` (equal-length, named) as CSV text with a header row, each number in its
-/// [`shortest`] exact form.
+/// Writes `columns` (equal-length, named) to `w` as CSV text with a header row, each number in
+/// its [`shortest`] exact form (standard output, say; [`write_csv`] writes files).
 ///
 /// # Errors
-/// [`MleError::Csv`] when the columns differ in length.
-pub fn csv_bytes(columns: &[NamedColumn]) -> Result<Vec<u8>> {
-    let n = columns.first().map_or(0, |c| c.1.len());
-    if let Some((name, c)) = columns.iter().find(|(_, c)| c.len() != n) {
-        return Err(MleError::Design(format!(
-            "column '{name}' has {} values, the first has {n}",
-            c.len()
-        )));
-    }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| MleError::Design(format!("CSV output: {e}"));
-    w.write_record(columns.iter().map(|(n, _)| n.as_str()))
-        .map_err(fail)?;
-    for i in 0..n {
-        w.write_record(columns.iter().map(|(_, c)| shortest(c[i])))
-            .map_err(fail)?;
-    }
-    w.into_inner()
-        .map_err(|e| MleError::Design(format!("CSV output: {e}")))
+/// The writer's errors; columns that differ in length as [`std::io::ErrorKind::InvalidInput`],
+/// before anything is written.
+pub fn write_csv_to(w: &mut dyn Write, columns: &[NamedColumn]) -> std::io::Result<()> {
+    let n = same_lengths(columns)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+    stream_csv(w, columns, n)
 }
 
-/// Writes `columns` as [`csv_bytes`] to `path` by [`write_file`]: atomically for a regular
-/// file, through a link, directly into a device or FIFO.
+/// The common length of `columns`.
+fn same_lengths(columns: &[NamedColumn]) -> Result<usize> {
+    let n = columns.first().map_or(0, |c| c.1.len());
+    match columns.iter().find(|(_, c)| c.len() != n) {
+        Some((name, c)) => Err(MleError::Design(format!(
+            "column '{name}' has {} values, the first has {n}",
+            c.len()
+        ))),
+        None => Ok(n),
+    }
+}
+
+/// Streams `n` rows of `columns` to `w` as CSV.
+fn stream_csv(w: &mut dyn Write, columns: &[NamedColumn], n: usize) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(columns.iter().map(|(n, _)| n.as_str()))?;
+    for i in 0..n {
+        out.write_record(columns.iter().map(|(_, c)| shortest(c[i])))?;
+    }
+    out.flush()
+}
+
+/// Writes `columns` as CSV ([`write_csv_to`]) to `path` by [`write_with`]: streamed,
+/// atomically for a regular file, through a link, directly into a device or FIFO.
 ///
 /// # Errors
-/// As [`csv_bytes`], and [`MleError::Write`] naming the path and what failed.
+/// [`MleError::Design`] when the columns differ in length; [`MleError::Write`] naming the path
+/// and what failed.
 pub fn write_csv(path: impl AsRef<Path>, columns: &[NamedColumn]) -> Result<()> {
-    write_file(path.as_ref(), &csv_bytes(columns)?)
+    let n = same_lengths(columns)?;
+    write_with(path.as_ref(), |w| stream_csv(w, columns, n))
 }
 
 /// What went wrong, without the position (the caller knows the line).

@@ -9,6 +9,6 @@ mod records;
 mod stream;
 
 pub use batches::MAX_RECORD_BYTES;
-pub use csv::{NamedColumn, csv_bytes, read_csv, shortest, write_csv};
+pub use csv::{NamedColumn, read_csv, shortest, write_csv, write_csv_to};
 pub use dataset::{Column, Dataset};
 pub use design::{Design, DesignBuilder, INTERCEPT, ModelFrame, ResponseSpec, TrialsSpec};
