@@ -15,7 +15,7 @@
 //! Writes `examples/plots/logistic_regression.svg`: the data and the fitted 0.5 boundary.
 
 use mle::data::{Design, DesignBuilder, ResponseSpec, read_csv};
-use mle::model::{Logistic, ModelKind};
+use mle::model::Logistic;
 use mle::plot::{Chart, Series};
 use mle::{FitOptions, Optimizer, fit};
 
@@ -60,7 +60,7 @@ fn main() -> mle::Result<()> {
 
     let test_design = Design::for_prediction(&test, &columns, true)?;
     let y_test = test.numeric("setosa")?;
-    let proba = ModelKind::Logistic.predict(&test_design, &beta);
+    let proba = model.predict(&beta, &test_design, None);
     let correct = proba
         .iter()
         .zip(y_test)

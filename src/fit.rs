@@ -4,15 +4,16 @@ use std::time::Instant;
 
 use nalgebra::DMatrix;
 
+use crate::data::ModelFrame;
 use crate::error::{MleError, Result};
 use crate::inference::{
     FitResult, HessianMethod, ParamEstimate, chi2_sf, covariance, normal_quantile,
     normal_two_sided_p,
 };
-use crate::model::{Constraint, Model};
+use crate::model::{Constraint, Link, Model, ModelKind};
 use crate::optim::{
-    Convergence, FitOptions, Objective, Observer, Optimizer, StopReason, maximize,
-    newton_step_in_se, norm, relative_gradient,
+    Convergence, FitOptions, Objective, Observer, StopReason, maximize, newton_step_in_se, norm,
+    relative_gradient,
 };
 
 /// Fits `model` by maximum likelihood and computes inference at the estimate.
@@ -45,6 +46,22 @@ pub fn build_and_fit<M: Model>(
     Ok(result)
 }
 
+/// Fits the built-in model `kind` with `link` to `frame` (what `mle fit` does): the model is
+/// built on the default device and fitted as [`build_and_fit`] fits it.
+///
+/// # Errors
+/// Those of [`ModelKind::build`] (data the model cannot use, named by row), and as [`fit`].
+pub fn fit_frame(
+    kind: ModelKind,
+    frame: &ModelFrame,
+    link: Link,
+    options: &FitOptions,
+    observer: &mut dyn Observer,
+) -> Result<FitResult> {
+    let device = crate::backend::default_device()?;
+    build_and_fit(|| kind.build(frame, link, &device), options, observer)
+}
+
 /// As [`fit`], reporting every iteration to `observer`.
 ///
 /// # Errors
@@ -71,9 +88,8 @@ pub fn fit_observed<M: Model + ?Sized>(
     let u0 = unconstrained_start(&params, options)?;
     // every solver here ends a successful line search by asking for the gradient at the point it
     // accepted: evaluate value and gradient together
-    let objective = Objective::new(model, options.l2, true)
-        .closed_form(options.closed_form)
-        .eager_hessian(options.optimizer == Optimizer::Newton);
+    let options = &options.settled(model.closed_form().hessian);
+    let objective = Objective::new(model, options.l2, true).closed_form(options.closed_form);
     let f0 = objective.value(&u0);
     if !f0.is_finite() {
         return Err(MleError::NonFiniteStart { value: f0 });
@@ -172,7 +188,7 @@ pub fn fit_observed<M: Model + ?Sized>(
         convergence: Convergence {
             converged,
             reason,
-            optimizer: options.optimizer.name().to_string(),
+            optimizer: options.chosen().name().to_string(),
             iterations: optimum.iterations,
             function_evals: counts.values,
             gradient_evals: counts.gradients,

@@ -32,6 +32,7 @@ pub mod data;
 mod error;
 mod fit;
 pub mod inference;
+mod linalg;
 pub mod model;
 pub mod odds;
 pub mod optim;
@@ -41,7 +42,7 @@ pub mod plot;
 pub mod simulate;
 
 pub use error::{MleError, Result};
-pub use fit::{build_and_fit, fit, fit_observed};
+pub use fit::{build_and_fit, fit, fit_frame, fit_observed};
 pub use inference::{FitResult, ParamEstimate, lr_test};
 pub use optim::{Convergence, FitOptions, Optimizer, StopReason};
 

@@ -10,9 +10,10 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use mle::closed_form::{compare_ols_mle, ols};
 use mle::data::{
-    DesignBuilder, ModelFrame, ResponseSpec, TrialsSpec, read_csv, write_csv, write_csv_to,
+    DesignBuilder, ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec, read_csv, write_csv,
+    write_csv_to,
 };
-use mle::model::ModelKind;
+use mle::model::{Link, ModelKind};
 use mle::optim::{Observer, Progress};
 use mle::output::write_file;
 use mle::persist::SavedModel;
@@ -74,16 +75,29 @@ struct DataArgs {
 
 #[derive(Args)]
 struct FitArgs {
-    /// logistic (alias bernoulli), binomial, or gaussian (alias linear).
+    /// logistic (alias bernoulli), probit, cloglog, binomial, poisson, negbin (alias nb2),
+    /// gamma, or gaussian (alias linear).
+    #[arg(value_parser = parse_model)]
     model: ModelKind,
     #[command(flatten)]
     data: DataArgs,
     /// Binomial trials: a column of trial counts, or one number for every row.
     #[arg(long, value_name = "COLUMN|N", allow_negative_numbers = true)]
     trials: Option<String>,
-    /// lbfgs, newton or gradient.
-    #[arg(long, default_value = "lbfgs")]
-    optimizer: Optimizer,
+    /// The link: logit, probit or cloglog for binomial; log or inverse for gamma (default: the
+    /// model's own).
+    #[arg(long, value_name = "LINK", value_parser = parse_link)]
+    link: Option<Link>,
+    /// A column added to the linear predictor as it is.
+    #[arg(long, value_name = "COLUMN", conflicts_with = "exposure")]
+    offset: Option<String>,
+    /// A column whose logarithm is the offset (counts per unit of exposure; log link only).
+    #[arg(long, value_name = "COLUMN")]
+    exposure: Option<String>,
+    /// lbfgs, newton or gradient (default: newton, as every built-in model has an exact
+    /// Hessian).
+    #[arg(long)]
+    optimizer: Option<Optimizer>,
     /// Iteration limit (default: 1000 lbfgs, 100 newton, 20000 gradient).
     #[arg(long, value_name = "N")]
     max_iter: Option<u64>,
@@ -137,7 +151,8 @@ struct PredictArgs {
 
 #[derive(Args)]
 struct SimulateArgs {
-    /// logistic, binomial or gaussian.
+    /// Any model `mle fit` takes.
+    #[arg(value_parser = parse_model)]
     model: ModelKind,
     /// Number of rows.
     #[arg(long)]
@@ -227,8 +242,28 @@ fn remove_temporaries_when_interrupted() {
     }
 }
 
-fn frame(d: &DataArgs, trials: Option<&str>) -> mle::Result<ModelFrame> {
+/// A model of the registry, for clap.
+fn parse_model(s: &str) -> Result<ModelKind, String> {
+    s.parse().map_err(|e: MleError| e.to_string())
+}
+
+/// A link, for clap.
+fn parse_link(s: &str) -> Result<Link, String> {
+    Link::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Link::ALL.iter().map(|l| l.name()).collect();
+        format!("unknown link '{s}' (expected {})", names.join(", "))
+    })
+}
+
+fn frame(
+    d: &DataArgs,
+    trials: Option<&str>,
+    offset: Option<OffsetSpec>,
+) -> mle::Result<ModelFrame> {
     let mut builder = DesignBuilder::new(ResponseSpec::parse(&d.y)).intercept(!d.no_intercept);
+    if let Some(offset) = offset {
+        builder = builder.offset(offset);
+    }
     if let Some(x) = &d.x {
         // `--x ""` asks for no covariates (the intercept alone)
         builder = builder.columns(
@@ -262,17 +297,39 @@ fn fit_json(r: &FitResult) -> mle::Result<serde_json::Value> {
 }
 
 fn fit(a: FitArgs) -> mle::Result<ExitCode> {
-    if a.model == ModelKind::Binomial && a.trials.is_none() {
-        return Err(MleError::InvalidOption(
-            "binomial needs --trials (a column of trial counts, or one number for every row)"
-                .into(),
-        ));
+    let kind = a.model;
+    match (kind.trials, &a.trials) {
+        (true, None) => {
+            return Err(MleError::InvalidOption(format!(
+                "{} needs --trials (a column of trial counts, or one number for every row)",
+                kind.name()
+            )));
+        }
+        (false, Some(_)) => {
+            return Err(MleError::InvalidOption(format!(
+                "{} takes no --trials (binomial counts successes out of trials)",
+                kind.name()
+            )));
+        }
+        _ => {}
     }
-    let frame = frame(&a.data, a.trials.as_deref())?;
-    let mut options = FitOptions::default()
-        .optimizer(a.optimizer)
-        .gtol(a.tol)
-        .level(a.level);
+    let link = kind.link(a.link)?;
+    let offset = match (&a.offset, &a.exposure) {
+        (Some(c), _) => Some(OffsetSpec::Column(c.clone())),
+        (None, Some(_)) if link != Link::Log => {
+            return Err(MleError::InvalidOption(format!(
+                "--exposure needs the log link; the {} model has the {link} link (use --offset)",
+                kind.name()
+            )));
+        }
+        (None, Some(c)) => Some(OffsetSpec::Exposure(c.clone())),
+        (None, None) => None,
+    };
+    let frame = frame(&a.data, a.trials.as_deref(), offset)?;
+    let mut options = FitOptions::default().gtol(a.tol).level(a.level);
+    if let Some(o) = a.optimizer {
+        options = options.optimizer(o);
+    }
     if let Some(n) = a.max_iter {
         options = options.max_iter(n);
     }
@@ -280,7 +337,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         options = options.l2(l);
     }
     let mut progress = Spinner::new();
-    let result = a.model.fit(&frame, &options, &mut progress)?;
+    let result = mle::fit_frame(kind, &frame, link, &options, &mut progress)?;
     progress.finish();
     if a.json {
         print_json(&fit_json(&result)?)?;
@@ -291,7 +348,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     if let Some(path) = &a.save {
-        let saved = SavedModel::new(a.model, &frame.response_name, &frame.design, result.clone());
+        let saved = SavedModel::new(kind, link, &frame, result.clone());
         if a.save_unconverged {
             saved.save_unconverged(path)?;
         } else {
@@ -301,8 +358,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     if let Some(path) = &a.plot {
         let title = format!(
             "{} fit by {}: convergence",
-            result.model,
-            a.optimizer.name()
+            result.model, result.convergence.optimizer
         );
         mle::plot::convergence_chart(title, &progress.trace).save_svg(path)?;
     }
@@ -314,7 +370,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
 }
 
 fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
-    let frame = frame(&a.data, None)?;
+    let frame = frame(&a.data, None, None)?;
     if compare {
         let options = FitOptions::default().level(a.level);
         let c = compare_ols_mle(&frame.design, &frame.response, &options)?;
@@ -351,11 +407,7 @@ fn predict(a: PredictArgs) -> mle::Result<ExitCode> {
     }
     let data = read_csv(&a.data)?;
     let values = saved.predict(&data)?;
-    let name = match saved.model {
-        ModelKind::Gaussian => "mean",
-        ModelKind::Logistic | ModelKind::Binomial => "probability",
-    };
-    let columns = [(name.to_string(), values)];
+    let columns = [(saved.mean_name().to_string(), values)];
     match &a.out {
         Some(path) => write_csv(path, &columns)?,
         None => stdout_written(write_csv_to(&mut std::io::stdout().lock(), &columns)),

@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use crate::data::{Dataset, Design, INTERCEPT};
+use crate::data::{Dataset, Design, INTERCEPT, ModelFrame, OffsetSpec};
 use crate::error::{MleError, Result};
 use crate::inference::FitResult;
-use crate::model::{Constraint, ModelKind};
+use crate::model::{Constraint, Link, ModelKind};
 use crate::output::write_file;
 
 /// The `format` tag of a saved model file.
@@ -21,14 +21,20 @@ pub struct SavedModel {
     pub format: String,
     /// Always [`VERSION`].
     pub version: u32,
-    /// Which model.
+    /// Which model (a name in [`crate::model::MODELS`]).
     pub model: ModelKind,
+    /// Its link, where it is not the model's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
     /// The response, as given (`species=setosa`).
     pub response: String,
     /// The covariate columns, in order (no intercept).
     pub columns: Vec<String>,
     /// Whether the design had an intercept.
     pub intercept: bool,
+    /// The offset, read from the same column of new data to predict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<OffsetSpec>,
     /// The fit.
     pub fit: FitResult,
 }
@@ -42,17 +48,34 @@ const CONSISTENCY_TOL: f64 = 1e-9;
 const MAX_MODEL_BYTES: u64 = 64 << 20;
 
 impl SavedModel {
-    /// A saved model for a fit of `model` on `design`.
-    pub fn new(model: ModelKind, response: &str, design: &Design, fit: FitResult) -> Self {
+    /// A saved model for a fit of `model` with `link` on `frame`.
+    pub fn new(model: ModelKind, link: Link, frame: &ModelFrame, fit: FitResult) -> Self {
         Self {
             format: FORMAT.into(),
             version: VERSION,
             model,
-            response: response.into(),
-            columns: design.covariates().to_vec(),
-            intercept: design.has_intercept(),
+            link: (link != model.link).then_some(link),
+            response: frame.response_name.clone(),
+            columns: frame.design.covariates().to_vec(),
+            intercept: frame.design.has_intercept(),
+            offset: frame.offset_spec.clone(),
             fit,
         }
+    }
+
+    /// The model's link.
+    pub fn link(&self) -> Link {
+        self.link.unwrap_or(self.model.link)
+    }
+
+    /// What a prediction is: `probability` or `mean`.
+    pub fn mean_name(&self) -> &'static str {
+        self.model.mean_name()
+    }
+
+    /// Whether the fit is the binomial proportion `p` rather than coefficients.
+    fn is_proportion(&self) -> bool {
+        self.model.name() == "binomial" && self.columns.is_empty() && self.intercept
     }
 
     /// Writes the model as JSON ([`write_file`]: atomically, through links). A fit that did not
@@ -137,7 +160,7 @@ impl SavedModel {
     /// The parameters a fit of this model on these columns has, in order, with their
     /// constraints.
     fn expected_params(&self) -> Vec<(String, Constraint)> {
-        if self.model == ModelKind::Binomial && self.columns.is_empty() && self.intercept {
+        if self.is_proportion() {
             return vec![("p".into(), Constraint::UnitInterval)];
         }
         let mut params = Vec::with_capacity(self.columns.len() + 2);
@@ -145,8 +168,8 @@ impl SavedModel {
             params.push((INTERCEPT.to_string(), Constraint::Free));
         }
         params.extend(self.columns.iter().map(|c| (c.clone(), Constraint::Free)));
-        if self.model == ModelKind::Gaussian {
-            params.push(("sigma".into(), Constraint::Positive));
+        if let Some(aux) = self.model.family.aux() {
+            params.push((aux.into(), Constraint::Positive));
         }
         params
     }
@@ -154,6 +177,13 @@ impl SavedModel {
     /// The invariants of a model file this program writes, or what breaks them.
     fn check(&self) -> std::result::Result<(), String> {
         let fit = &self.fit;
+        if !self.model.links().contains(&self.link()) {
+            return Err(format!(
+                "the {} model does not take the link {}",
+                self.model.name(),
+                self.link()
+            ));
+        }
         if fit.model != self.model.name() {
             return Err(format!(
                 "a '{}' model holds the fit of a '{}' model",
@@ -214,8 +244,9 @@ impl SavedModel {
         agree("BIC", fit.bic, -2.0 * ll + k * n.ln())
     }
 
-    /// Predictions for every row of `data`: the probability of success (logistic, binomial) or
-    /// the mean (gaussian).
+    /// Predictions for every row of `data`: the mean `g⁻¹(o + xβ)` ([`SavedModel::mean_name`]
+    /// says what it is: the probability of success for the binomial models, the mean for the
+    /// others).
     ///
     /// # Errors
     /// [`MleError::UnknownColumn`] or [`MleError::BadValue`] when `data` lacks a column the model
@@ -223,12 +254,15 @@ impl SavedModel {
     /// finite number (a linear predictor that overflows), naming the row.
     pub fn predict(&self, data: &Dataset) -> Result<Vec<f64>> {
         let estimates = self.fit.estimates();
-        if self.model == ModelKind::Binomial && self.columns.is_empty() && self.intercept {
+        if self.is_proportion() && self.offset.is_none() {
             // the proportion: the same probability for every row
             return Ok(vec![estimates[0]; data.n_rows()]);
         }
         let design = Design::for_prediction(data, &self.columns, self.intercept)?;
-        let predictions = self.model.predict(&design, &estimates[..design.n_cols()]);
+        let offset = self.offset.as_ref().map(|o| o.read(data)).transpose()?;
+        let predictions = self
+            .model
+            .predict(&design, &estimates, self.link(), offset.as_deref());
         if let Some(i) = predictions.iter().position(|v| !v.is_finite()) {
             return Err(MleError::Numerical(format!(
                 "{}: row {}: the prediction is {} (the linear predictor overflows double \

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::data::{Column, DesignBuilder, ResponseSpec};
-use crate::model::Logistic;
+use crate::model::{Link, Logistic};
 use crate::{FitOptions, fit};
 use proptest::prelude::*;
 
@@ -31,7 +31,7 @@ fn saved() -> (SavedModel, Dataset) {
     )
     .unwrap();
     assert!(result.convergence.converged, "{result}");
-    let model = SavedModel::new(ModelKind::Logistic, "y", &frame.design, result);
+    let model = SavedModel::new("logistic".parse().unwrap(), Link::Logit, &frame, result);
     (model, data)
 }
 
@@ -170,7 +170,7 @@ fn predictions_that_overflow_name_the_row() {
     let (model, _) = saved();
     // a gaussian mean can overflow where a probability saturates: build one from the data
     let mut gaussian = model.clone();
-    gaussian.model = ModelKind::Gaussian;
+    gaussian.model = "gaussian".parse().unwrap();
     gaussian.fit.model = "gaussian".into();
     // each slope's contribution at its largest, with the slope's sign: η overflows
     let beta = gaussian.fit.estimates();

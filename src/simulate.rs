@@ -1,13 +1,12 @@
 //! Data simulated from known parameters, so that anyone can check that a fit recovers them.
 
 use rand::{Rng, SeedableRng};
-use rand_distr::{Binomial as BinomialDist, Distribution, Normal};
+use rand_distr::Distribution;
 
-use crate::alloc::{collect_n, reserve};
+use crate::alloc::collect_n;
 use crate::data::NamedColumn;
 use crate::error::{MleError, Result};
 use crate::model::ModelKind;
-use crate::odds::sigmoid;
 
 /// The truth behind a simulated data set.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -20,7 +19,8 @@ pub struct Simulation {
     pub p: usize,
     /// The random seed.
     pub seed: u64,
-    /// The true parameters by name: `intercept`, `x1`…`xp`, and `sigma` for gaussian.
+    /// The true parameters by name: `intercept`, `x1`…`xp`, and the family's auxiliary
+    /// parameter (`sigma`, `alpha`, `shape`).
     pub params: Vec<(String, f64)>,
     /// The response column (`y`, or `successes` with a `trials` column for binomial).
     pub response: String,
@@ -35,9 +35,11 @@ fn true_beta(p: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Simulates `n` rows with `p` standard normal covariates `x1…xp` from `model`: logistic
-/// `y ~ Bernoulli(σ(xβ))`; binomial `successes ~ Binomial(trials, σ(xβ))` with trials drawn from
-/// 1…20; gaussian `y = xβ + ε`, `ε ~ N(0, 1)`. Returns the columns and the truth.
+/// Simulates `n` rows with `p` standard normal covariates `x1…xp` from `model` with its own
+/// link, `η = xβ`: the response drawn by the model's family at `μ = g⁻¹(η)` (a 0/1 response for
+/// logistic, probit and cloglog; successes out of trials drawn from 1…20 for binomial; counts
+/// for poisson and negbin with `α = 0.5`; Gamma with shape 2; Gaussian with `σ = 1`). Returns
+/// the columns and the truth.
 ///
 /// # Errors
 /// [`MleError::InvalidOption`] when `n` is 0 or `n ≤ p + 1`; [`MleError::OutOfMemory`] when the
@@ -55,12 +57,11 @@ pub fn simulate(
         )));
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let normal = Normal::new(0.0, 1.0).expect("valid normal");
     let beta = true_beta(p);
     let what = format!("the simulated columns ({n} rows)");
     let mut columns: Vec<NamedColumn> = Vec::with_capacity(p + 2);
     for j in 1..=p {
-        let x = collect_n(n, &what, |_| normal.sample(&mut rng))?;
+        let x = collect_n(n, &what, |_| rand_distr::StandardNormal.sample(&mut rng))?;
         columns.push((format!("x{j}"), x));
     }
     let eta = collect_n(n, &what, |i| {
@@ -70,33 +71,31 @@ pub fn simulate(
         .chain((1..=p).map(|j| format!("x{j}")))
         .zip(beta)
         .collect();
-    let (response, trials) = match model {
-        ModelKind::Logistic => {
-            let y = collect_n(n, &what, |i| {
-                f64::from(u8::from(rng.random::<f64>() < sigmoid(eta[i])))
-            })?;
-            columns.push(("y".into(), y));
-            ("y".to_string(), None)
-        }
-        ModelKind::Gaussian => {
-            let y = collect_n(n, &what, |i| eta[i] + normal.sample(&mut rng))?;
-            columns.push(("y".into(), y));
-            params.push(("sigma".into(), 1.0));
-            ("y".to_string(), None)
-        }
-        ModelKind::Binomial => {
-            let m = collect_n(n, &what, |_| f64::from(rng.random_range(1..=20u32)))?;
-            let mut k = Vec::new();
-            reserve(&mut k, n, &what)?;
-            for (e, m) in eta.iter().zip(&m) {
-                let d = BinomialDist::new(*m as u64, sigmoid(*e)).map_err(|e| {
-                    MleError::InvalidOption(format!("simulate: binomial draw: {e}"))
-                })?;
-                k.push(d.sample(&mut rng) as f64);
-            }
-            columns.push(("successes".into(), k));
+    let family = model.family;
+    let aux = family.simulation_aux();
+    if let Some(name) = family.aux() {
+        params.push((name.into(), aux));
+    }
+    let trials = if model.trials {
+        Some(collect_n(n, &what, |_| {
+            f64::from(rng.random_range(1..=20u32))
+        })?)
+    } else {
+        None
+    };
+    let y = collect_n(n, &what, |i| {
+        let m = trials.as_ref().map_or(1.0, |m| m[i]);
+        family.sample(model.link, eta[i], aux, m, &mut rng)
+    })?;
+    let (response, trials_name) = match trials {
+        Some(m) => {
+            columns.push(("successes".into(), y));
             columns.push(("trials".into(), m));
             ("successes".to_string(), Some("trials".to_string()))
+        }
+        None => {
+            columns.push(("y".into(), y));
+            ("y".to_string(), None)
         }
     };
     Ok((
@@ -108,7 +107,7 @@ pub fn simulate(
             seed,
             params,
             response,
-            trials,
+            trials: trials_name,
         },
     ))
 }

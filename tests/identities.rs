@@ -87,7 +87,7 @@ fn hessian_is_symmetric_negative_definite_and_analytic_equals_differences() {
     let analytic = Objective::new(&logistic, None, false).hessian(&u);
 
     /// The same model without its analytic Hessian: the Hessian comes from gradient differences.
-    struct NoHessian<'a>(&'a Logistic);
+    struct NoHessian<'a>(&'a mle::model::Glm<mle::model::Binomial>);
     impl Model for NoHessian<'_> {
         fn name(&self) -> &str {
             "logistic"

@@ -31,7 +31,7 @@ fn l2_fit_reproduces_scikit_learn() {
             &numbers(&e["estimate"]),
             1e-5,
         );
-        let proba = model.predict(&r.estimates(), &test.design);
+        let proba = model.predict(&r.estimates(), &test.design, None);
         assert_rel(
             "test probabilities",
             &proba,

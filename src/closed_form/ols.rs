@@ -199,7 +199,7 @@ fn overflow(x: &[f64], y: &[f64]) -> MleError {
 /// documentation).
 fn blocked_qr(x: &[f64], y: &[f64], p: usize) -> (DMatrix<f64>, DVector<f64>, Vec<f64>) {
     // the one pass's blocks (about 256 KiB of X, within the L2 cache), and at least 2p rows
-    let rows = crate::model::glm::block_rows(p).max(2 * p);
+    let rows = crate::linalg::block_rows(p).max(2 * p);
     let mut r = DMatrix::<f64>::zeros(0, p);
     let mut qty = DVector::<f64>::zeros(0);
     let mut squares = vec![0.0; p];

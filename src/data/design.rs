@@ -186,7 +186,7 @@ impl Design {
     }
     /// The linear predictor `η = Xβ`, one value per row.
     pub fn linear_predictor(&self, beta: &[f64]) -> Vec<f64> {
-        crate::model::glm::linear_predictor(&self.values, self.n_cols(), beta)
+        crate::linalg::linear_predictor(&self.values, self.n_cols(), beta)
     }
     /// Column `j` (0-based), copied out.
     pub fn column(&self, j: usize) -> Vec<f64> {
@@ -264,7 +264,53 @@ pub enum TrialsSpec {
     Constant(f64),
 }
 
-/// The parts of a model that come from a dataset: design, response and (binomial) trials.
+/// An offset added to the linear predictor: a column as it is, or the logarithm of an exposure
+/// column (counts per unit of time or population, with the log link).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetSpec {
+    /// The column's values.
+    Column(String),
+    /// The logarithm of the column's values, which must be positive.
+    Exposure(String),
+}
+
+impl OffsetSpec {
+    /// The column it is read from.
+    pub fn column(&self) -> &str {
+        match self {
+            OffsetSpec::Column(c) | OffsetSpec::Exposure(c) => c,
+        }
+    }
+
+    /// The offset of the rows of `data`.
+    ///
+    /// # Errors
+    /// [`MleError::UnknownColumn`]; [`MleError::BadValue`] naming the row for a value that is
+    /// not finite or an exposure that is not positive.
+    pub fn read(&self, data: &Dataset) -> Result<Vec<f64>> {
+        let values = finite(data, self.column())?;
+        match self {
+            OffsetSpec::Column(_) => Ok(values.to_vec()),
+            OffsetSpec::Exposure(c) => {
+                if let Some(i) = values.iter().position(|v| *v <= 0.0) {
+                    return Err(data.bad_value(
+                        i + 1,
+                        c,
+                        &format!(
+                            "an exposure must be positive, found {}",
+                            shortest(values[i])
+                        ),
+                    ));
+                }
+                Ok(values.iter().map(|v| v.ln()).collect())
+            }
+        }
+    }
+}
+
+/// The parts of a model that come from a dataset: design, response, (binomial) trials and an
+/// offset.
 #[derive(Debug, Clone)]
 pub struct ModelFrame {
     /// The design matrix.
@@ -275,6 +321,10 @@ pub struct ModelFrame {
     pub response: Vec<f64>,
     /// Trials per row, when asked for.
     pub trials: Option<Vec<f64>>,
+    /// The offset per row (the logarithm of the exposure), when asked for.
+    pub offset: Option<Vec<f64>>,
+    /// Where the offset came from.
+    pub offset_spec: Option<OffsetSpec>,
 }
 
 /// Builds a [`ModelFrame`] from a [`Dataset`].
@@ -296,6 +346,7 @@ pub struct DesignBuilder {
     pub(super) columns: Option<Vec<String>>,
     pub(super) intercept: bool,
     pub(super) trials: Option<TrialsSpec>,
+    pub(super) offset: Option<OffsetSpec>,
 }
 
 impl DesignBuilder {
@@ -306,6 +357,7 @@ impl DesignBuilder {
             columns: None,
             intercept: true,
             trials: None,
+            offset: None,
         }
     }
 
@@ -325,6 +377,12 @@ impl DesignBuilder {
     /// Trials per row for binomial data (default: none).
     pub fn trials(mut self, trials: TrialsSpec) -> Self {
         self.trials = Some(trials);
+        self
+    }
+
+    /// An offset for the linear predictor (default: none).
+    pub fn offset(mut self, offset: OffsetSpec) -> Self {
+        self.offset = Some(offset);
         self
     }
 
@@ -351,15 +409,17 @@ impl DesignBuilder {
             Some(TrialsSpec::Column(c)) => Some(c.as_str()),
             _ => None,
         };
+        let offset_col = self.offset.as_ref().map(OffsetSpec::column);
         let names: Vec<String> = match &self.columns {
             Some(c) => c.clone(),
             None => data
                 .covariate_names()
                 .into_iter()
-                .filter(|n| *n != y_col && Some(*n) != trials_col)
+                .filter(|n| *n != y_col && Some(*n) != trials_col && Some(*n) != offset_col)
                 .map(String::from)
                 .collect(),
         };
+        let offset = self.offset.as_ref().map(|o| o.read(data)).transpose()?;
         let mut cols = Vec::with_capacity(names.len());
         for name in &names {
             if name == y_col {
@@ -371,7 +431,10 @@ impl DesignBuilder {
             cols.push((name.as_str(), finite(data, name)?));
         }
         let design = Design::assemble(data.source(), &cols, data.n_rows(), self.intercept, true)?;
-        ModelFrame::new(data.source(), design, response_name, response, trials)
+        let mut frame = ModelFrame::new(data.source(), design, response_name, response, trials)?;
+        frame.offset = offset;
+        frame.offset_spec = self.offset.clone();
+        Ok(frame)
     }
 }
 
@@ -397,6 +460,8 @@ impl ModelFrame {
             response_name,
             response,
             trials,
+            offset: None,
+            offset_spec: None,
         })
     }
 }

@@ -11,4 +11,6 @@ mod stream;
 pub use batches::MAX_RECORD_BYTES;
 pub use csv::{NamedColumn, read_csv, shortest, write_csv, write_csv_to};
 pub use dataset::{Column, Dataset};
-pub use design::{Design, DesignBuilder, INTERCEPT, ModelFrame, ResponseSpec, TrialsSpec};
+pub use design::{
+    Design, DesignBuilder, INTERCEPT, ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec,
+};

@@ -47,7 +47,7 @@ pub fn covariance(info: &DMatrix<f64>, names: &[String]) -> Result<DMatrix<f64>,
     let p = info.nrows();
     let d: Vec<f64> = (0..p).map(|j| info[(j, j)]).collect();
     let nonpositive = d.iter().any(|v| v.is_nan() || *v <= 0.0 || v.is_infinite());
-    let (scaled, s) = crate::optim::jacobi_scaling(info);
+    let (scaled, s) = crate::linalg::jacobi_scaling(info);
     if !nonpositive && let Some(chol) = scaled.clone().cholesky() {
         let eig_min_ok = {
             // Cholesky succeeds on matrices with eigenvalues ~1e-17; require a margin.

@@ -1,345 +1,432 @@
-//! One pass over the rows of a linear-predictor model.
+//! Generalized linear models by maximum likelihood: a [`Family`] with a [`Link`] on a design,
+//! a response (with trials for the binomial family) and an optional offset, as one [`Model`].
 //!
-//! For a log-likelihood `ℓ(β) = Σᵢ fᵢ(ηᵢ)` with `ηᵢ = xᵢβ`, the chain rule gives
-//!
-//! - `∇ℓ = Σᵢ fᵢ'(ηᵢ) xᵢ = Xᵀ f'`,
-//! - `∇²ℓ = Σᵢ fᵢ''(ηᵢ) xᵢxᵢᵀ = Xᵀ diag(f'') X`,
-//!
-//! so value, gradient and Hessian need only the three numbers `(fᵢ, fᵢ', fᵢ'')` per row and one
-//! sweep over `X`. [`linear_pass`] does that sweep in blocks of rows that stay in cache: the
-//! linear predictor of a block and the gradient as a sum of scaled rows (both four rows at a
-//! time), the row terms, and the Hessian as one matrix product `(diag(f'') X_b)ᵀ X_b` per block
-//! (nalgebra's `gemm`, which runs matrixmultiply's SIMD kernels). [`linear_pass_log`] takes the
-//! logarithms in the row terms once per 512 rows. Blocks run in parallel on rayon's pool (`RAYON_NUM_THREADS`
-//! sets its size). Sums are taken per block and then across blocks, which keeps the rounding of
-//! `Σ fᵢ` near `(B + n/B)·ε` relative instead of `n·ε`.
-//!
-//! The built-in models use this for speed; the test suite checks every one of them against the
-//! reverse-mode autodiff gradient of their tensor expression and against the autodiff-only fit
-//! ([`crate::FitOptions::closed_form`]).
+//! `ηᵢ = oᵢ + xᵢβ`, `μᵢ = g⁻¹(ηᵢ)`, `ℓ(β, a) = Σᵢ ℓᵢ(yᵢ; μᵢ, a)` with `a` the family's auxiliary
+//! parameter if it has one. The log-likelihood is the family's tensor expression (what autodiff
+//! differentiates); [`Model::evaluate`] answers in one pass over the rows from the family's
+//! per-row derivatives ([`pass`]), the tests holding the two to each other.
 
-use nalgebra::{DMatrix, DMatrixView, Dyn};
-use rayon::prelude::*;
+use std::sync::{Arc, OnceLock};
 
-/// Rows whose factors `bᵢ ∈ [½, 2]` are multiplied before one logarithm is taken: the product
-/// stays within `2^±512` and its rounding below 512·ε/2 relative, so `ln Πbᵢ` is off from
-/// `Σ ln bᵢ` by less than 5.7e-14 absolute per product.
-const ROWS_PER_LOG: usize = 512;
+use nalgebra::DMatrix;
 
-/// Rows per block: about 256 KiB of `X` (within the L2 cache), at least 64 rows.
-pub(crate) fn block_rows(p: usize) -> usize {
-    (32 * 1024 / p.max(1)).max(64)
+use super::evaluation::{Evaluation, Want};
+use super::family::{Family, RowTensors, Start};
+use super::link::Link;
+use super::pass::{pass, pass_without_xwx};
+use super::{Model, NullModel, Param, Role, Separation};
+use crate::backend::{self, Device, Tensor};
+use crate::data::{Design, shortest};
+use crate::error::{MleError, Result};
+use crate::linalg::{dot, gram, linear_predictor};
+
+/// A response for a [`Glm`]: the responses, the trials of a binomial response (one per row when
+/// absent) and an offset added to the linear predictor (`ln` exposure for a rate).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Response<'a> {
+    /// `yᵢ` (successes for the binomial family).
+    pub y: &'a [f64],
+    /// Trials `mᵢ`, binomial family only.
+    pub trials: Option<&'a [f64]>,
+    /// The offset `oᵢ`.
+    pub offset: Option<&'a [f64]>,
 }
 
-/// Value, gradient and (optionally) Hessian of `ℓ` with respect to the coefficients `β`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Derivatives {
-    /// `ℓ`.
-    pub value: f64,
-    /// `∂ℓ/∂θ`.
-    pub gradient: Vec<f64>,
-    /// `∂²ℓ/∂θ∂θᵀ`, when asked for.
-    pub hessian: Option<DMatrix<f64>>,
-}
-
-/// Running sums of one block or of many.
-struct Sums {
-    value: f64,
-    gradient: Vec<f64>,
-    hessian: Option<DMatrix<f64>>,
-}
-
-impl Sums {
-    fn zero(p: usize, hessian: bool) -> Self {
+impl<'a> Response<'a> {
+    /// Responses alone.
+    pub fn new(y: &'a [f64]) -> Self {
         Self {
-            value: 0.0,
-            gradient: vec![0.0; p],
-            hessian: hessian.then(|| DMatrix::zeros(p, p)),
-        }
-    }
-
-    fn add(&mut self, other: &Sums) {
-        self.value += other.value;
-        for (a, b) in self.gradient.iter_mut().zip(&other.gradient) {
-            *a += b;
-        }
-        if let (Some(a), Some(b)) = (&mut self.hessian, &other.hessian) {
-            *a += b;
+            y,
+            trials: None,
+            offset: None,
         }
     }
 }
 
-/// Per-thread scratch space: the block's sums, the linear predictor, the first derivatives
-/// and the scaled rows.
-struct Scratch {
-    total: Sums,
-    block: Sums,
-    eta: Vec<f64>,
-    d1: Vec<f64>,
-    scaled: Vec<f64>,
+/// The data as tensors, made on first use by the autodiff path only.
+#[derive(Debug, Clone)]
+struct Tensors {
+    x: Tensor<2>,
+    rows: RowTensors,
+    offset: Option<Tensor<1>>,
+    constant: Option<Tensor<1>>,
 }
 
-/// `Σ fᵢ(ηᵢ)` with its gradient and, if `hessian`, its Hessian in `β`, for the row-major `n × p`
-/// design `x`. `row(i, ηᵢ)` returns `(fᵢ, fᵢ', fᵢ'')` for row `i`.
+/// A generalized linear model fitted by maximum likelihood.
 ///
 /// # Examples
 /// ```
-/// use mle::model::linear_pass;
-/// // least squares as a "likelihood": fᵢ = −(yᵢ − ηᵢ)²/2, f' = yᵢ − ηᵢ, f'' = −1
-/// let x = [1.0, 0.0, 1.0, 1.0, 1.0, 2.0]; // intercept and x = 0, 1, 2
-/// let y = [1.0, 3.0, 5.0];
-/// let d = linear_pass(&x, 2, &[1.0, 2.0], true, |i, eta| {
-///     let r = y[i] - eta;
-///     (-0.5 * r * r, r, -1.0)
-/// });
-/// assert_eq!(d.value, 0.0); // y = 1 + 2x exactly
-/// assert_eq!(d.gradient, vec![0.0, 0.0]);
-/// let h = d.hessian.unwrap(); // −XᵀX
-/// assert_eq!((h[(0, 0)], h[(0, 1)], h[(1, 1)]), (-3.0, -3.0, -5.0));
+/// use mle::data::Design;
+/// use mle::model::{Glm, Link, Poisson, Response};
+/// use mle::{fit, FitOptions};
+/// // counts 2, 4 at x = 0 and 8, 16 at x = 1: a saturated model of the two group means,
+/// // so β₀ = ln 3 and β₁ = ln 12 − ln 3 = ln 4 (closed form)
+/// let x = Design::from_columns(&["x"], &[vec![0.0, 0.0, 1.0, 1.0]], true)?;
+/// let model = Glm::new(Poisson, Link::Log, &x, Response::new(&[2.0, 4.0, 8.0, 16.0]))?;
+/// let r = fit(&model, &FitOptions::default())?;
+/// assert!((r.params[0].estimate - 3f64.ln()).abs() < 1e-9);
+/// assert!((r.params[1].estimate - 4f64.ln()).abs() < 1e-9);
+/// # Ok::<(), mle::MleError>(())
 /// ```
-///
-/// # Panics
-/// When `x.len()` is not a multiple of `p` or `beta.len() != p` (programming errors).
-pub fn linear_pass<F>(x: &[f64], p: usize, beta: &[f64], hessian: bool, row: F) -> Derivatives
-where
-    F: Fn(usize, f64) -> (f64, f64, f64) + Sync,
-{
-    linear_pass_log(x, p, beta, hessian, |i, eta| {
-        let (f, d1, d2) = row(i, eta);
-        (f, 1.0, d1, d2)
-    })
+#[derive(Debug, Clone)]
+pub struct Glm<F: Family> {
+    family: F,
+    link: Link,
+    name: String,
+    names: Vec<String>,
+    intercept: bool,
+    /// The design, row-major, shared with the caller's [`Design`].
+    x: Arc<Vec<f64>>,
+    y: Vec<f64>,
+    trials: Option<Vec<f64>>,
+    offset: Option<Vec<f64>>,
+    /// The rows' constant terms, when not all zero, and their sum.
+    constant: Option<Vec<f64>>,
+    constant_total: f64,
+    /// `XᵀX`, for families whose curvature in `η` is the same in every row.
+    gram: Option<DMatrix<f64>>,
+    start: Start,
+    tensors: OnceLock<Tensors>,
+    device: Device,
 }
 
-/// As [`linear_pass`] for row terms with a logarithm, `fᵢ = aᵢ + ln bᵢ` with `½ ≤ bᵢ ≤ 2`:
-/// `row(i, ηᵢ)` returns `(aᵢ, bᵢ, fᵢ', fᵢ'')`. The factors are multiplied, 512 rows at a time,
-/// and one logarithm is taken per product instead of one per row (the log-partition
-/// `ln σ(|η|)` of the logistic model costs more than the rest of its row terms); the sum
-/// moves by less than 5.7e-14 per 512 rows, far below the rounding of a sum of many terms.
-///
-/// # Examples
-/// ```
-/// use mle::model::{linear_pass, linear_pass_log};
-/// let x = [1.0, -2.0, 1.0, 0.5, 1.0, 3.0];
-/// // ln σ(−η) = −max(η, 0) + ln σ(|η|), with σ(|η|) in [½, 1]
-/// let log_tail = |_: usize, eta: f64| (-eta.max(0.0), 1.0 / (1.0 + (-eta.abs()).exp()), 0.0, 0.0);
-/// let by_rows = linear_pass(&x, 2, &[0.1, 0.7], false, |i, eta| {
-///     let (a, b, _, _) = log_tail(i, eta);
-///     (a + b.ln(), 0.0, 0.0)
-/// });
-/// let by_products = linear_pass_log(&x, 2, &[0.1, 0.7], false, log_tail);
-/// assert!((by_products.value - by_rows.value).abs() < 1e-15);
-/// ```
-///
-/// # Panics
-/// As [`linear_pass`].
-pub fn linear_pass_log<F>(x: &[f64], p: usize, beta: &[f64], hessian: bool, row: F) -> Derivatives
-where
-    F: Fn(usize, f64) -> (f64, f64, f64, f64) + Sync,
-{
-    assert!(
-        p > 0 && x.len().is_multiple_of(p),
-        "x is not a whole number of rows"
-    );
-    assert_eq!(beta.len(), p, "one coefficient per column");
-    let rows = block_rows(p);
-    let scratch = || Scratch {
-        total: Sums::zero(p, hessian),
-        block: Sums::zero(p, hessian),
-        eta: Vec::with_capacity(rows),
-        d1: Vec::with_capacity(rows),
-        scaled: Vec::with_capacity(if hessian { rows * p } else { 0 }),
-    };
-    let sums = x
-        .par_chunks(rows * p)
-        .enumerate()
-        .fold(scratch, |mut s, (b, xb)| {
-            block(&mut s, xb, p, b * rows, beta, &row);
-            s.total.add(&s.block);
-            s
+impl<F: Family> Glm<F> {
+    /// The model of `response` on `design` with `family` and `link`, on the default device.
+    ///
+    /// # Errors
+    /// As [`Glm::on`].
+    pub fn new(family: F, link: Link, design: &Design, response: Response<'_>) -> Result<Self> {
+        Self::on(family, link, design, response, &backend::default_device()?)
+    }
+
+    /// As [`Glm::new`], on a chosen device.
+    ///
+    /// # Errors
+    /// [`MleError::Model`] naming the row when a response (or trial count, or offset) is not
+    /// one the family can have, when the lengths disagree with the design, when the family
+    /// does not take `link`, or when the data cannot have a maximum (one class only, all zero
+    /// counts, a constant Gaussian response); [`MleError::Numerical`] when the data's scale
+    /// overflows double precision.
+    pub fn on(
+        family: F,
+        link: Link,
+        design: &Design,
+        response: Response<'_>,
+        device: &Device,
+    ) -> Result<Self> {
+        let name = family.name();
+        let error = |message: String| MleError::Model {
+            model: name.into(),
+            message,
+        };
+        if !family.links().contains(&link) {
+            let links: Vec<&str> = family.links().iter().map(|l| l.name()).collect();
+            return Err(error(format!(
+                "the {name} family takes the link {}, not {link}",
+                links.join(", ")
+            )));
+        }
+        let n = design.n_rows();
+        let lengths = [
+            Some(response.y.len()),
+            response.trials.map(<[f64]>::len),
+            response.offset.map(<[f64]>::len),
+        ];
+        if let Some(len) = lengths.into_iter().flatten().find(|&l| l != n) {
+            return Err(error(format!("{len} values for {n} design rows")));
+        }
+        if response.trials.is_some() && !family.has_trials() {
+            return Err(error(format!("the {name} family takes no trials")));
+        }
+        let trial = |i: usize| response.trials.map_or(1.0, |m| m[i]);
+        for (i, &y) in response.y.iter().enumerate() {
+            family
+                .check(y, trial(i))
+                .map_err(|m| error(format!("row {}: {m}", i + 1)))?;
+        }
+        if let Some(i) = response
+            .offset
+            .and_then(|o| o.iter().position(|v| !v.is_finite()))
+        {
+            let value = response.offset.map_or(0.0, |o| o[i]);
+            return Err(error(format!(
+                "row {}: offset {} is not finite",
+                i + 1,
+                shortest(value)
+            )));
+        }
+        let ones;
+        let trials_or_ones = match response.trials {
+            Some(m) => m,
+            None => {
+                ones = vec![1.0; n];
+                &ones
+            }
+        };
+        if let Some(m) = family.degenerate(response.y, trials_or_ones) {
+            return Err(error(m));
+        }
+        let start = family.start(response.y, trials_or_ones);
+        let constant: Vec<f64> = (0..n)
+            .map(|i| family.constant(response.y[i], trial(i)))
+            .collect();
+        let constant_total = constant.iter().sum();
+        let x = design.shared_values();
+        let gram = family
+            .constant_curvature(link)
+            .then(|| gram(&x, design.n_cols()));
+        let finite = start.mean.is_finite()
+            && start.aux.is_finite()
+            && gram
+                .as_ref()
+                .is_none_or(|g| g.iter().all(|v| v.is_finite()));
+        if !finite {
+            let largest = x
+                .iter()
+                .chain(response.y)
+                .fold(0.0_f64, |m, v| m.max(v.abs()));
+            return Err(MleError::Numerical(format!(
+                "{name}: sums of squares overflow double precision (the largest |value| in the \
+                 data is {largest:e}; they overflow beyond about 1e154): rescale the columns, \
+                 for example to other units"
+            )));
+        }
+        Ok(Self {
+            family,
+            link,
+            name: name.to_string(),
+            names: design.names().to_vec(),
+            intercept: design.has_intercept(),
+            x,
+            y: response.y.to_vec(),
+            trials: response.trials.map(<[f64]>::to_vec),
+            offset: response.offset.map(<[f64]>::to_vec),
+            constant: constant.iter().any(|c| *c != 0.0).then_some(constant),
+            constant_total,
+            gram,
+            start,
+            tensors: OnceLock::new(),
+            device: device.clone(),
         })
-        .map(|s| s.total)
-        .reduce(
-            || Sums::zero(p, hessian),
-            |mut a, b| {
-                a.add(&b);
-                a
-            },
-        );
-    Derivatives {
-        value: sums.value,
-        gradient: sums.gradient,
-        hessian: sums.hessian,
+    }
+
+    /// The same model under another name (`logistic` for a Bernoulli response with the logit
+    /// link), as results and saved models show it.
+    #[must_use]
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The family.
+    pub fn family(&self) -> &F {
+        &self.family
+    }
+
+    /// The link.
+    pub fn link(&self) -> Link {
+        self.link
+    }
+
+    /// The number of coefficients (the design's columns).
+    fn p(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The linear predictor `η = o + Xβ` on the training rows.
+    pub fn linear_predictor(&self, beta: &[f64]) -> Vec<f64> {
+        let mut eta = linear_predictor(&self.x, self.p(), beta);
+        if let Some(o) = &self.offset {
+            eta.iter_mut().zip(o).for_each(|(e, o)| *e += o);
+        }
+        eta
+    }
+
+    /// Predicted means `g⁻¹(o + xβ)` for the rows of `x` (same columns as the design) with an
+    /// optional offset; `theta` may include the auxiliary parameter, which is not used.
+    pub fn predict(&self, theta: &[f64], x: &Design, offset: Option<&[f64]>) -> Vec<f64> {
+        predict(self.link, x, &theta[..self.p()], offset)
+    }
+
+    fn tensors(&self) -> &Tensors {
+        self.tensors.get_or_init(|| {
+            let d = &self.device;
+            let n = self.y.len();
+            Tensors {
+                x: backend::matrix(self.x.to_vec(), n, self.p(), d),
+                rows: RowTensors {
+                    y: backend::vector(&self.y, d),
+                    trials: self
+                        .trials
+                        .as_ref()
+                        .filter(|m| m.iter().any(|&m| m != 1.0))
+                        .map(|m| backend::vector(m, d)),
+                },
+                offset: self.offset.as_ref().map(|o| backend::vector(o, d)),
+                constant: self.constant.as_ref().map(|c| backend::vector(c, d)),
+            }
+        })
     }
 }
 
-/// The sums of one block of rows starting at row `first`, into `s.block`.
-fn block<F>(s: &mut Scratch, xb: &[f64], p: usize, first: usize, beta: &[f64], row: &F)
-where
-    F: Fn(usize, f64) -> (f64, f64, f64, f64),
-{
-    let m = xb.len() / p;
-    linear_predictor_into(&mut s.eta, xb, beta);
-    s.scaled.clear();
-    let want_hessian = s.block.hessian.is_some();
-    let (mut value, mut product) = (0.0, 1.0);
-    s.d1.clear();
-    for (k, (xr, &eta)) in xb.chunks_exact(p).zip(&s.eta).enumerate() {
-        let (a, b, d1, d2) = row(first + k, eta);
-        debug_assert!((0.5..=2.0).contains(&b), "factor {b} out of [1/2, 2]");
-        value += a;
-        product *= b;
-        if k % ROWS_PER_LOG == ROWS_PER_LOG - 1 {
-            value += product.ln();
-            product = 1.0;
-        }
-        s.d1.push(d1);
-        if want_hessian {
-            s.scaled.extend(xr.iter().map(|x| d2 * x));
-        }
+/// Means `g⁻¹(o + xβ)` for the rows of `x` with link `link`.
+pub(crate) fn predict(link: Link, x: &Design, beta: &[f64], offset: Option<&[f64]>) -> Vec<f64> {
+    let mut eta = x.linear_predictor(beta);
+    if let Some(o) = offset {
+        eta.iter_mut().zip(o).for_each(|(e, o)| *e += o);
     }
-    s.block.value = value + product.ln();
-    scaled_row_sum(&mut s.block.gradient, xb, &s.d1);
-    if let Some(h) = &mut s.block.hessian {
-        // columns of `scaled_t` (p × m) are fᵢ'' xᵢ; `xb_rows` (m × p) is the block itself
-        let scaled_t = DMatrixView::from_slice(&s.scaled, p, m);
-        h.gemm(1.0, &scaled_t, &rows_view(xb, p), 0.0);
-    }
+    eta.into_iter().map(|e| link.mean(e).mu).collect()
 }
 
-/// `η = Xβ` for the row-major block `xb` into `eta`, four rows at a time (four independent sums
-/// in flight).
-fn linear_predictor_into(eta: &mut Vec<f64>, xb: &[f64], beta: &[f64]) {
-    let p = beta.len();
-    eta.clear();
-    let mut fours = xb.chunks_exact(4 * p);
-    for x in &mut fours {
-        let (x0, x) = x.split_at(p);
-        let (x1, x) = x.split_at(p);
-        let (x2, x3) = x.split_at(p);
-        let mut e = [0.0; 4];
-        for j in 0..p {
-            e[0] += x0[j] * beta[j];
-            e[1] += x1[j] * beta[j];
-            e[2] += x2[j] * beta[j];
-            e[3] += x3[j] * beta[j];
-        }
-        eta.extend_from_slice(&e);
+impl<F: Family> Model for Glm<F> {
+    fn name(&self) -> &str {
+        &self.name
     }
-    eta.extend(fours.remainder().chunks_exact(p).map(|r| dot(r, beta)));
-}
 
-/// `g = Σᵢ wᵢ xᵢ` over the rows `xᵢ` of the row-major block `xb`, four rows at a time: each
-/// entry of `g` is loaded and stored once per four rows, not once per row.
-fn scaled_row_sum(g: &mut [f64], xb: &[f64], w: &[f64]) {
-    let p = g.len();
-    g.fill(0.0);
-    let mut fours = xb.chunks_exact(4 * p);
-    let mut weights = w.chunks_exact(4);
-    for (x, w) in (&mut fours).zip(&mut weights) {
-        let (x0, x) = x.split_at(p);
-        let (x1, x) = x.split_at(p);
-        let (x2, x3) = x.split_at(p);
-        for j in 0..p {
-            g[j] += w[0] * x0[j] + w[1] * x1[j] + w[2] * x2[j] + w[3] * x3[j];
+    /// The coefficients, starting at 0 but for the intercept, which starts at the link of the
+    /// mean response (less the mean offset): the null model's maximum where there is no offset;
+    /// then the family's auxiliary parameter.
+    fn params(&self) -> Vec<Param> {
+        let mut params = Param::linear(&self.names);
+        let mean_offset = self
+            .offset
+            .as_ref()
+            .map_or(0.0, |o| o.iter().sum::<f64>() / o.len() as f64);
+        let start = self.link.link(self.start.mean) - mean_offset;
+        for param in &mut params {
+            if param.role == Role::Intercept && start.is_finite() {
+                param.start = start;
+            }
+        }
+        if let Some(aux) = self.family.aux() {
+            params.push(Param::positive(aux, self.start.aux));
+        }
+        params
+    }
+
+    fn n_obs(&self) -> usize {
+        self.y.len()
+    }
+
+    fn device(&self) -> &Device {
+        &self.device
+    }
+
+    fn loglike_obs(&self, theta: Tensor<1>) -> Tensor<1> {
+        let t = self.tensors();
+        let p = self.p();
+        let beta = theta.clone().narrow(0, 0, p);
+        let aux = self.family.aux().map(|_| theta.narrow(0, p, 1));
+        let eta = backend::linear_predictor(&t.x, beta);
+        let eta = match &t.offset {
+            Some(o) => eta + o.clone(),
+            None => eta,
+        };
+        let ll = self.family.loglike(self.link, &t.rows, eta, aux);
+        match &t.constant {
+            Some(c) => ll + c.clone(),
+            None => ll,
         }
     }
-    for (x, w) in fours.remainder().chunks_exact(p).zip(weights.remainder()) {
-        for (g, x) in g.iter_mut().zip(x) {
-            *g += w * x;
+
+    /// One pass over the rows with the family's row terms; for families of constant curvature
+    /// (Gaussian) `Xᵀ diag(ℓ'') X` is `ℓ''·XᵀX` from the `XᵀX` formed once.
+    fn evaluate(&self, theta: &[f64], want: Want) -> Option<Evaluation> {
+        let p = self.p();
+        let aux = self.family.aux().is_some();
+        let a = if aux { theta[p] } else { f64::NAN };
+        let (y, family, link) = (&self.y, &self.family, self.link);
+        let offset = self.offset.as_deref();
+        let trials = self.trials.as_deref();
+        let row = |i: usize, eta: f64| {
+            let eta = offset.map_or(eta, |o| eta + o[i]);
+            family.row(link, y[i], trials.map_or(1.0, |m| m[i]), eta, a)
+        };
+        let beta = &theta[..p];
+        let mut e = match &self.gram {
+            Some(g) if want.hessian => {
+                let mut e = pass_without_xwx(&self.x, p, beta, aux, want, row);
+                // the curvature in η is the same in every row: take it from the first
+                let d2 = row(0, dot(&self.x[..p], beta)).d2;
+                if let Some(h) = &mut e.hessian {
+                    h.view_mut((0, 0), (p, p)).copy_from(&(g * d2));
+                }
+                e
+            }
+            _ => pass(&self.x, p, beta, aux, want, row),
+        };
+        e.value += self.constant_total;
+        Some(e)
+    }
+
+    fn closed_form(&self) -> Want {
+        Want {
+            gradient: true,
+            hessian: true,
+            scores: true,
         }
     }
-}
 
-/// The row-major block `xb` of `p` columns as an `m × p` matrix, in place.
-fn rows_view(xb: &[f64], p: usize) -> DMatrixView<'_, f64, Dyn, Dyn> {
-    DMatrixView::from_slice_with_strides_generic(xb, Dyn(xb.len() / p), Dyn(p), Dyn(p), Dyn(1))
-}
+    fn null_model(&self) -> Option<NullModel> {
+        if !self.intercept || self.offset.is_some() {
+            return None;
+        }
+        let ones;
+        let trials = match &self.trials {
+            Some(m) => m.as_slice(),
+            None => {
+                ones = vec![1.0; self.y.len()];
+                &ones
+            }
+        };
+        let ll = self
+            .family
+            .null_log_likelihood(&self.y, trials, self.constant_total)?;
+        Some(NullModel {
+            log_likelihood: ll,
+            n_params: 1 + usize::from(self.family.aux().is_some()),
+        })
+    }
 
-/// `XᵀX` of the row-major `n × p` design `x`: one matrix product per block of rows, summed.
-pub(crate) fn gram(x: &[f64], p: usize) -> DMatrix<f64> {
-    x.par_chunks(block_rows(p) * p)
-        .fold(
-            || DMatrix::zeros(p, p),
-            |mut h, xb| {
-                // the row-major block read column-major is its transpose
-                let xb_t = DMatrixView::from_slice(xb, p, xb.len() / p);
-                h.gemm(1.0, &xb_t, &rows_view(xb, p), 1.0);
-                h
-            },
+    fn separation(&self, theta: &[f64], information: &DMatrix<f64>) -> Option<Separation> {
+        if !self.family.separable() {
+            return None;
+        }
+        let p = self.p();
+        let beta = &theta[..p];
+        // the fitted log-odds, on which the classification and its boundary are judged
+        let log_odds: Vec<f64> = self
+            .linear_predictor(beta)
+            .into_iter()
+            .map(|e| self.link.log_odds(e))
+            .collect();
+        // the direction of least curvature: the eigenvector of the smallest eigenvalue of XᵀWX
+        let direction = || {
+            let eig = nalgebra::SymmetricEigen::new(information.view((0, 0), (p, p)).into_owned());
+            let j = eig.eigenvalues.imin();
+            let d: Vec<f64> = eig.eigenvectors.column(j).iter().copied().collect();
+            let xd = linear_predictor(&self.x, p, &d);
+            (d, xd)
+        };
+        let ones;
+        let trials = match &self.trials {
+            Some(m) => m.as_slice(),
+            None => {
+                ones = vec![1.0; self.y.len()];
+                &ones
+            }
+        };
+        Separation::check(
+            &log_odds,
+            &self.y,
+            trials,
+            &self.names,
+            beta,
+            Some(&direction),
         )
-        .reduce(|| DMatrix::zeros(p, p), |a, b| a + b)
-}
-
-/// `η = Xβ` for the row-major `n × p` design `x`.
-pub(crate) fn linear_predictor(x: &[f64], p: usize, beta: &[f64]) -> Vec<f64> {
-    x.chunks_exact(p).map(|r| dot(r, beta)).collect()
-}
-
-/// `Σ aⱼ bⱼ`.
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(a, b)| a * b).sum()
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The pass over many blocks equals the textbook sums row by row (closed form for a
-    /// quadratic row function), including a ragged last block.
-    #[test]
-    fn blocks_add_up() {
-        let p = 3;
-        let n = 3 * block_rows(p) + 17;
-        let x: Vec<f64> = (0..n * p)
-            .map(|k| ((k * 7919) % 101) as f64 / 50.0 - 1.0)
-            .collect();
-        let beta = [0.3, -0.2, 0.5];
-        let row = |i: usize, eta: f64| (eta * eta + i as f64, 2.0 * eta, 2.0);
-        let d = linear_pass(&x, p, &beta, true, row);
-        let (mut v, mut g, mut h) = (0.0, [0.0; 3], [[0.0; 3]; 3]);
-        for (i, r) in x.chunks(p).enumerate() {
-            let eta = dot(r, &beta);
-            v += eta * eta + i as f64;
-            for a in 0..p {
-                g[a] += 2.0 * eta * r[a];
-                for b in 0..p {
-                    h[a][b] += 2.0 * r[a] * r[b];
-                }
-            }
-        }
-        // sums of ~3·10⁴ terms in different orders: agreement to ~1e-12 relative
-        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
-        assert!(close(d.value, v));
-        let hd = d.hessian.unwrap();
-        for a in 0..p {
-            assert!(close(d.gradient[a], g[a]), "{a}");
-            for b in 0..p {
-                assert!(close(hd[(a, b)], h[a][b]), "{a} {b}");
-            }
-        }
-        // XᵀX: half the Hessian of Σ ηᵢ² + i
-        let g = gram(&x, p);
-        for a in 0..p {
-            for b in 0..p {
-                assert!(close(2.0 * g[(a, b)], h[a][b]), "{a} {b}");
-            }
-        }
-        // ln σ(−η) per row against one logarithm per 512 rows: equal to the rounding of the sum
-        let tail = |_: usize, eta: f64| {
-            let r = 1.0 / (1.0 + (-eta.abs()).exp());
-            (-eta.max(0.0), r, 0.0, 0.0)
-        };
-        let by_products = linear_pass_log(&x, p, &beta, false, tail).value;
-        let by_rows: f64 = x
-            .chunks(p)
-            .map(|r| {
-                let (a, b, _, _) = tail(0, dot(r, &beta));
-                a + b.ln()
-            })
-            .sum();
-        assert!(close(by_products, by_rows), "{by_products} vs {by_rows}");
-        let without = linear_pass(&x, p, &beta, false, row);
-        assert!(without.hessian.is_none());
-        assert_eq!(without.gradient.len(), p);
-    }
-}
+#[path = "glm_tests.rs"]
+mod tests;

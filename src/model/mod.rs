@@ -3,8 +3,9 @@
 //! A model declares its named parameters (with starting values and constraints) and its
 //! log-likelihood `ℓ(θ)` as a burn tensor expression of the parameter vector `θ` (on the natural
 //! scale). Exact gradients come from reverse-mode autodiff; nothing else is required. A model may
-//! also supply its exact Hessian (cheap for the built-in generalized linear models), a closed-form
-//! null log-likelihood for the likelihood-ratio test, and a check that its maximum exists.
+//! also answer [`Model::evaluate`], the evaluation seam (value, gradient, Hessian and
+//! per-observation scores in one pass, as the built-in [`Glm`] families do), give a closed-form
+//! null log-likelihood for the likelihood-ratio test, and check that its maximum exists.
 //!
 //! # Writing a model
 //! ```
@@ -35,20 +36,26 @@
 //! assert!(result.convergence.converged);
 //! ```
 
-mod binomial;
+mod builtin;
 mod constraint;
-mod gaussian;
-pub(crate) mod glm;
-mod kind;
-mod logistic;
+mod evaluation;
+pub mod family;
+mod glm;
+mod link;
+mod pass;
+mod proportion;
+pub mod registry;
 mod separation;
 
-pub use binomial::{Binomial, Proportion};
+pub use builtin::Logistic;
 pub use constraint::{Constraint, to_natural_tensor};
-pub use gaussian::Gaussian;
-pub use glm::{Derivatives, linear_pass, linear_pass_log};
-pub use kind::ModelKind;
-pub use logistic::Logistic;
+pub use evaluation::{Evaluation, Scores, Want};
+pub use family::{Binomial, Family, Gamma, Gaussian, NegativeBinomial, Poisson};
+pub use glm::{Glm, Response};
+pub use link::{Link, Mean};
+pub use pass::{RowTerms, linear_pass, linear_pass_log, pass};
+pub use proportion::Proportion;
+pub use registry::{MODELS, ModelKind, ModelSpec};
 pub use separation::{Separation, SeparationKind};
 
 use nalgebra::DMatrix;
@@ -156,21 +163,24 @@ pub trait Model {
         crate::backend::sum(self.loglike_obs(theta))
     }
 
-    /// The exact Hessian `∂²ℓ/∂θ∂θᵀ` on the natural scale, if the model knows it. `None` (the
-    /// default) makes the optimizer difference the exact autodiff gradient instead, and the
-    /// result says so.
-    fn hessian(&self, _theta: &[f64]) -> Option<DMatrix<f64>> {
+    /// The evaluation seam: `ℓ(θ)` with what `want` asks for (gradient, Hessian,
+    /// per-observation scores) on the natural scale, computed without autodiff, for models that
+    /// can do that faster or more exactly: the built-in families do it in one pass over the
+    /// data ([`pass`]), as sums that merge across blocks of rows ([`Evaluation::merge`]).
+    ///
+    /// `None` (the default) leaves gradients to reverse-mode autodiff of
+    /// [`loglike`](Model::loglike) and Hessians to differences of that exact gradient; so does a
+    /// fit with [`crate::FitOptions::closed_form`]`(false)` for gradients, whatever the model
+    /// offers. A model may answer some requests and not others (say, only those with the
+    /// Hessian). Results record which derivatives were used.
+    fn evaluate(&self, _theta: &[f64], _want: Want) -> Option<Evaluation> {
         None
     }
 
-    /// `ℓ(θ)`, `∇ℓ(θ)` and, when `hessian` is true, `∇²ℓ(θ)` (natural scale) computed in closed
-    /// form, for models that can do that faster than autodiff: the built-in generalized linear
-    /// models do it in one pass over the data ([`linear_pass`]). `None` (the default) leaves the
-    /// gradient to reverse-mode autodiff of [`loglike`](Model::loglike); so does a fit with
-    /// [`crate::FitOptions::closed_form`]`(false)`, whatever the model offers. The result records which
-    /// was used.
-    fn derivatives(&self, _theta: &[f64], _hessian: bool) -> Option<Derivatives> {
-        None
+    /// What [`evaluate`](Model::evaluate) answers: the gradient (and with it the value), the
+    /// Hessian, per-observation scores. Nothing, by default.
+    fn closed_form(&self) -> Want {
+        Want::VALUE
     }
 
     /// The intercept-only model, for the likelihood-ratio test and McFadden's pseudo-R².
@@ -184,5 +194,39 @@ pub trait Model {
     /// the natural-scale information, `XᵀWX` for the generalized linear models).
     fn separation(&self, _theta: &[f64], _information: &DMatrix<f64>) -> Option<Separation> {
         None
+    }
+}
+
+/// A boxed model is a model (the registry builds its models as `Box<dyn Model>`).
+impl<M: Model + ?Sized> Model for Box<M> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn params(&self) -> Vec<Param> {
+        (**self).params()
+    }
+    fn n_obs(&self) -> usize {
+        (**self).n_obs()
+    }
+    fn device(&self) -> &Device {
+        (**self).device()
+    }
+    fn loglike_obs(&self, theta: Tensor<1>) -> Tensor<1> {
+        (**self).loglike_obs(theta)
+    }
+    fn loglike(&self, theta: Tensor<1>) -> Tensor<1> {
+        (**self).loglike(theta)
+    }
+    fn evaluate(&self, theta: &[f64], want: Want) -> Option<Evaluation> {
+        (**self).evaluate(theta, want)
+    }
+    fn closed_form(&self) -> Want {
+        (**self).closed_form()
+    }
+    fn null_model(&self) -> Option<NullModel> {
+        (**self).null_model()
+    }
+    fn separation(&self, theta: &[f64], information: &DMatrix<f64>) -> Option<Separation> {
+        (**self).separation(theta, information)
     }
 }

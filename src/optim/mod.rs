@@ -12,8 +12,7 @@ mod polish;
 
 pub use convergence::{Convergence, Observer, Progress, StopReason};
 pub use monitor::relative_gradient;
-pub(crate) use newton::jacobi_scaling;
-pub use newton::{HessianWithValues, Newton};
+pub use newton::{CostEvaluation, Newton, NewtonProblem};
 pub use objective::{Counts, FORWARD_HESSIAN_STEP, HESSIAN_STEP, Objective};
 pub use options::{DEFAULT_FTOL, DEFAULT_GTOL, DEFAULT_LEVEL, DEFAULT_XTOL, FitOptions, Optimizer};
 pub(crate) use polish::norm;
@@ -67,7 +66,7 @@ pub fn maximize<M: Model + ?Sized>(
     options: &FitOptions,
     observer: &mut dyn Observer,
 ) -> Result<Optimum> {
-    let handover = (options.optimizer == Optimizer::Lbfgs && HANDOVER_GTOL > options.gtol)
+    let handover = (options.chosen() == Optimizer::Lbfgs && HANDOVER_GTOL > options.gtol)
         .then_some(HANDOVER_GTOL);
     let (mut optimum, handed_over) = solve(objective, u0, options, handover, observer)?;
     // a line search that failed this close to the maximum lost to the rounding of ℓ, which is
@@ -76,7 +75,7 @@ pub fn maximize<M: Model + ?Sized>(
         && monitor::relative_gradient(&optimum.u, &optimum.gradient, optimum.value)
             <= HANDOVER_GTOL;
     let finish = handed_over || optimum.reason.is_converged() || rounding_floor;
-    if options.optimizer == Optimizer::Newton || !finish {
+    if options.chosen() == Optimizer::Newton || !finish {
         return Ok(optimum);
     }
     optimum.polish_steps = polish::polish(objective, &mut optimum, options.gtol);
@@ -116,7 +115,7 @@ fn solve<M: Model + ?Sized>(
     };
     let max_iter = options.get_max_iter();
     let start = DVector::from_vec(u0.clone());
-    let outcome = match options.optimizer {
+    let outcome = match options.chosen() {
         Optimizer::Lbfgs => {
             let search = ScaledFirstStep::new(MoreThuenteLineSearch::new());
             let solver = LBFGS::new(search, LBFGS_MEMORY);

@@ -3,13 +3,12 @@
 //! backtracking line search on the cost. Deep in the quadratic regime one step reuses the
 //! previous Hessian (a chord step) where that saves a Hessian without costing an iteration.
 
-use argmin::core::{
-    CostFunction, Error, Gradient, Hessian, IterState, KV, Problem, Solver, State,
-    TerminationReason,
-};
+use argmin::core::{Error, IterState, KV, Problem, Solver, State, TerminationReason};
 use nalgebra::{DMatrix, DVector};
 
 use super::monitor::relative_gradient;
+use crate::linalg::jacobi_scaling;
+use crate::model::Want;
 
 type Vector = DVector<f64>;
 /// The argmin state used by every solver here.
@@ -52,6 +51,8 @@ const CHORD_FINISHES: f64 = 10.0;
 #[derive(Debug, Clone)]
 pub struct Newton {
     gtol: f64,
+    /// The Hessian at the current point, when the evaluation that reached it computed one.
+    hessian: Option<DMatrix<f64>>,
     /// The Hessian of the last iteration and the relative gradient there, if it took a fresh
     /// Hessian and a full step.
     last: Option<(DMatrix<f64>, f64)>,
@@ -64,6 +65,7 @@ impl Newton {
     pub fn new(gtol: f64) -> Self {
         Self {
             gtol,
+            hessian: None,
             last: None,
             chord: false,
         }
@@ -87,42 +89,46 @@ impl Default for Newton {
     }
 }
 
-/// A problem whose evaluations can leave out the Hessian they would compute along with the value
-/// (as the built-in models' one pass does), for a Newton step that will not use it.
-pub trait HessianWithValues {
-    /// Whether evaluations from now on compute the Hessian along with the value.
-    fn hessian_with_values(&self, yes: bool);
+/// The cost `−f` at a point with what was asked for: its gradient and Hessian.
+#[derive(Debug, Clone)]
+pub struct CostEvaluation {
+    /// The cost.
+    pub cost: f64,
+    /// Its gradient, when asked for.
+    pub gradient: Option<Vector>,
+    /// Its Hessian, when asked for.
+    pub hessian: Option<DMatrix<f64>>,
 }
 
-/// Tells `problem` whether its evaluations from now on compute the Hessian with the value.
-fn hessian_with_values<O: HessianWithValues>(
+/// What Newton's method asks of a problem: one evaluation of the cost with exactly what the
+/// method needs there (the value alone for a shortened trial step, the gradient and the
+/// Hessian where it expects to step from, the gradient alone before a chord step). A model
+/// that evaluates in one pass computes all it is asked for at once.
+pub trait NewtonProblem {
+    /// The cost at `u` with what `want` asks for.
+    ///
+    /// # Errors
+    /// Any error of the evaluation (a non-finite Hessian).
+    fn evaluate_cost(&self, u: &Vector, want: Want) -> Result<CostEvaluation, Error>;
+
+    /// Whether the Hessian comes almost free with the value and gradient (one pass computes
+    /// them all), so that it is worth computing at every point a step may be taken from;
+    /// otherwise it is asked for only where a step starts.
+    fn hessian_with_gradient(&self) -> bool;
+}
+
+/// Asks `problem` whether its Hessian comes with its gradient.
+fn hessian_with_gradient<O: NewtonProblem>(problem: &mut Problem<O>) -> Result<bool, Error> {
+    problem.problem("hessian_with_gradient", |p| Ok(p.hessian_with_gradient()))
+}
+
+/// Asks `problem` for the cost at `u` with `want`.
+fn evaluate<O: NewtonProblem>(
     problem: &mut Problem<O>,
-    yes: bool,
-) -> Result<(), Error> {
-    problem.problem("hessian_with_values", |p| {
-        p.hessian_with_values(yes);
-        Ok(())
-    })
-}
-
-/// Symmetric diagonal (Jacobi) scaling of a symmetric matrix: `(SMS, s)` with
-/// `S = diag(s)`, `sᵢ = 1/√|mᵢᵢ|` (1 where that is zero or not finite), so that `SMS` has a unit
-/// diagonal. Factorizations of `SMS` see the correlation structure of `M` rather than the units
-/// of the parameters: a year next to an intercept makes `XᵀX` of NIST's Longley data
-/// 10¹⁹-conditioned, its scaled form 10⁹.
-pub(crate) fn jacobi_scaling(m: &DMatrix<f64>) -> (DMatrix<f64>, Vec<f64>) {
-    let n = m.nrows();
-    let s: Vec<f64> = (0..n)
-        .map(|j| {
-            let v = m[(j, j)].abs();
-            if v > 0.0 && v.is_finite() {
-                1.0 / v.sqrt()
-            } else {
-                1.0
-            }
-        })
-        .collect();
-    (DMatrix::from_fn(n, n, |i, j| m[(i, j)] * s[i] * s[j]), s)
+    u: &Vector,
+    want: Want,
+) -> Result<CostEvaluation, Error> {
+    problem.problem("evaluate_cost", |p| p.evaluate_cost(u, want))
 }
 
 /// Solves `H d = −g`, shifting `H` by `μI` until its Cholesky factorization exists.
@@ -148,13 +154,7 @@ fn newton_step(h: &DMatrix<f64>, g: &Vector) -> Option<Vector> {
     None
 }
 
-impl<O> Solver<O, NewtonState> for Newton
-where
-    O: CostFunction<Param = Vector, Output = f64>
-        + Gradient<Param = Vector, Gradient = Vector>
-        + Hessian<Param = Vector, Hessian = DMatrix<f64>>
-        + HessianWithValues,
-{
+impl<O: NewtonProblem> Solver<O, NewtonState> for Newton {
     fn name(&self) -> &str {
         "Newton"
     }
@@ -167,9 +167,15 @@ where
         let x = state
             .take_param()
             .ok_or_else(|| Error::msg("Newton needs a starting point"))?;
-        let cost = problem.cost(&x)?;
-        let grad = problem.gradient(&x)?;
-        Ok((state.param(x).cost(cost).gradient(grad), None))
+        let want = if hessian_with_gradient(problem)? {
+            Want::HESSIAN
+        } else {
+            Want::GRADIENT
+        };
+        let e = evaluate(problem, &x, want)?;
+        let grad = e.gradient.ok_or_else(|| Error::msg("no gradient"))?;
+        self.hessian = e.hessian;
+        Ok((state.param(x).cost(e.cost).gradient(grad), None))
     }
 
     fn next_iter(
@@ -186,9 +192,16 @@ where
         let cost = state.get_cost();
         let last = self.last.take();
         let fresh = !std::mem::take(&mut self.chord);
-        let (h, r_last) = match last {
-            Some((h, _)) if !fresh => (h, None),
-            last => (problem.hessian(&x)?, last.map(|(_, r)| r)),
+        let here = self.hessian.take();
+        let (h, r_last) = match (last, here) {
+            (Some((h, _)), _) if !fresh => (h, None),
+            (last, Some(h)) => (h, last.map(|(_, r)| r)),
+            (last, None) => {
+                let h = evaluate(problem, &x, Want::HESSIAN)?
+                    .hessian
+                    .ok_or_else(|| Error::msg("no Hessian"))?;
+                (h, last.map(|(_, r)| r))
+            }
         };
         let r = relative_gradient(x.as_slice(), g.as_slice(), cost);
         let Some(mut d) = newton_step(&h, &g) else {
@@ -210,28 +223,41 @@ where
         let floor = rounding(cost);
         // a full step from a fresh Hessian: the next point's Hessian may be left out
         let chord = fresh && r_last.is_some_and(|r_last| self.chord_next(r_last, r));
+        let eager = hessian_with_gradient(problem)?;
         for _ in 0..MAX_HALVINGS {
             let trial = &x + &d * t;
             let full = t == 1.0;
             let planned = full && chord;
-            hessian_with_values(problem, !planned)?;
+            // the full step is usually taken: evaluate there all the next iteration needs; a
+            // shortened one first by its value alone
+            let want = match (full, planned || !eager) {
+                (true, false) => Want::HESSIAN,
+                (true, true) => Want::GRADIENT,
+                (false, _) => Want::VALUE,
+            };
             // a trial point where ℓ is NaN (e.g. σ underflowed to 0) is too far: shorten the step
-            let c = problem.cost(&trial).unwrap_or(f64::INFINITY);
+            let e = evaluate(problem, &trial, want)
+                .ok()
+                .filter(|e| !e.cost.is_nan());
+            let c = e.as_ref().map_or(f64::INFINITY, |e| e.cost);
             // Near the maximum the gain ½gᵀH⁻¹g falls below the rounding of ℓ and values can no
             // longer judge a step; the full step is then kept when it shrinks the gradient,
             // which is still exact there.
-            let accepted = if c <= cost + ARMIJO_C * t * slope {
-                Some(problem.gradient(&trial)?)
-            } else if full && no_worse(cost, c) {
-                Some(problem.gradient(&trial)?).filter(|grad| grad.norm() < g.norm())
-            } else {
-                None
-            };
-            if let Some(grad) = accepted {
-                self.chord = planned;
-                self.last = (fresh && full).then_some((h, r));
-                hessian_with_values(problem, true)?;
-                return Ok((state.param(trial).cost(c).gradient(grad), None));
+            let armijo = c <= cost + ARMIJO_C * t * slope;
+            let rounding_level = full && no_worse(cost, c);
+            if armijo || rounding_level {
+                let e = match e {
+                    Some(e) if e.gradient.is_some() => e,
+                    _ if eager => evaluate(problem, &trial, Want::HESSIAN)?,
+                    _ => evaluate(problem, &trial, Want::GRADIENT)?,
+                };
+                let grad = e.gradient.ok_or_else(|| Error::msg("no gradient"))?;
+                if armijo || grad.norm() < g.norm() {
+                    self.chord = planned;
+                    self.last = (fresh && full).then_some((h, r));
+                    self.hessian = e.hessian;
+                    return Ok((state.param(trial).cost(c).gradient(grad), None));
+                }
             }
             if t * slope.abs() < floor {
                 // shorter steps cannot show a gain above the rounding of ℓ either
@@ -239,7 +265,6 @@ where
             }
             t *= 0.5;
         }
-        hessian_with_values(problem, true)?;
         Ok((
             state
                 .param(x)

@@ -1,22 +1,24 @@
-//! The bridge between a [`Model`] and argmin: the objective `f(u) = ℓ(t(u)) − (λ/2) Σ slopes²` on
-//! the unconstrained scale `u`, offered to argmin as the cost `−f` with its gradient and Hessian.
+//! The bridge between a [`Model`] and the optimizers: the objective `f(u) = ℓ(t(u)) − (λ/2)
+//! Σ slopes²` on the unconstrained scale `u`, evaluated through the model's evaluation seam
+//! ([`Model::evaluate`]) where the model answers it and by autodiff where it does not, and
+//! offered to argmin as the cost `−f` with its gradient, and to Newton's method as one
+//! evaluation of what it asks for ([`NewtonProblem`]).
 //!
-//! A model's closed-form [`Model::derivatives`] are used when it offers them (the built-in
-//! models do, in one pass over the data); otherwise values alone run on the model's plain device
-//! and values with gradients on its autodiff device (every autodiff forward pass is followed by
-//! `backward`, so no graph is left alive). The
-//! last few evaluations are cached, because line searches ask for the cost and then the gradient
-//! at the same point, and solvers ask again for the gradient at the point a line search accepted.
+//! Values alone run on the model's plain device and values with gradients on its autodiff
+//! device (every autodiff forward pass is followed by `backward`, so no graph is left alive).
+//! The last few evaluations are kept, because line searches ask for the cost and then the
+//! gradient at the same point, and solvers ask again for the gradient at the point a line search
+//! accepted.
 
 use std::cell::{Cell, RefCell};
 
-use argmin::core::{CostFunction, Error as ArgminError, Gradient, Hessian};
+use argmin::core::{CostFunction, Error as ArgminError, Gradient};
 use nalgebra::{DMatrix, DVector};
 
-use super::newton::HessianWithValues;
+use super::newton::{CostEvaluation, NewtonProblem};
 use crate::backend::{self, Tensor};
 use crate::inference::{GradientMethod, HessianMethod};
-use crate::model::{Constraint, Model, Role, to_natural_tensor};
+use crate::model::{Constraint, Model, Role, Want, to_natural_tensor};
 
 /// Relative step of the central differences of the autodiff gradient:
 /// `hⱼ = HESSIAN_STEP · max(|uⱼ|, 1)`, about ε^{1/3} (truncation and rounding errors balanced).
@@ -40,11 +42,13 @@ enum Differences {
 /// Number of evaluations kept.
 const CACHE_SIZE: usize = 4;
 
+/// An evaluation of `f` at `u` (unconstrained scale, penalty included).
+#[derive(Clone)]
 struct Entry {
     u: Vec<f64>,
     value: f64,
     gradient: Option<Vec<f64>>,
-    /// The model's natural-scale Hessian, when a closed-form pass computed it alongside.
+    /// `∇²f(u)` from the model's exact Hessian.
     hessian: Option<DMatrix<f64>>,
 }
 
@@ -53,46 +57,24 @@ struct Entry {
 struct Cache(Vec<Entry>);
 
 impl Cache {
-    fn get(&self, u: &[f64], need_gradient: bool) -> Option<(f64, Option<Vec<f64>>)> {
+    fn get(&self, u: &[f64], want: Want) -> Option<Entry> {
         self.0
             .iter()
             .rev()
-            .find(|e| e.u == u && (!need_gradient || e.gradient.is_some()))
-            .map(|e| (e.value, e.gradient.clone()))
+            .find(|e| {
+                e.u == u
+                    && (!want.gradient || e.gradient.is_some())
+                    && (!want.hessian || e.hessian.is_some())
+            })
+            .cloned()
     }
 
-    fn hessian(&self, u: &[f64]) -> Option<DMatrix<f64>> {
-        self.0
-            .iter()
-            .rev()
-            .find(|e| e.u == u)
-            .and_then(|e| e.hessian.clone())
-    }
-
-    /// Keeps `hessian` (natural scale) with the evaluation at `u`, if there is one.
-    fn attach_hessian(&mut self, u: &[f64], hessian: &DMatrix<f64>) {
-        if let Some(e) = self.0.iter_mut().rev().find(|e| e.u == u) {
-            e.hessian = Some(hessian.clone());
-        }
-    }
-
-    fn put(
-        &mut self,
-        u: &[f64],
-        value: f64,
-        gradient: Option<Vec<f64>>,
-        hessian: Option<DMatrix<f64>>,
-    ) {
-        self.0.retain(|e| e.u != u);
+    fn put(&mut self, entry: Entry) {
+        self.0.retain(|e| e.u != entry.u);
         if self.0.len() == CACHE_SIZE {
             self.0.remove(0);
         }
-        self.0.push(Entry {
-            u: u.to_vec(),
-            value,
-            gradient,
-            hessian,
-        });
+        self.0.push(entry);
     }
 }
 
@@ -113,11 +95,8 @@ pub struct Objective<'a, M: Model + ?Sized> {
     constraints: Vec<Constraint>,
     penalty: Option<(f64, Tensor<1>, Vec<bool>)>,
     eager_gradient: bool,
-    eager_hessian: bool,
-    /// Whether Newton's method has asked to leave the Hessian out of evaluations for now.
-    without_hessian: Cell<bool>,
-    /// Whether to ask the model for closed-form derivatives; cleared when it has none.
-    closed_form: Cell<bool>,
+    /// What the model's evaluation seam answers (nothing where closed forms are switched off).
+    closed: Want,
     /// Whether an autodiff gradient was evaluated.
     used_autodiff: Cell<bool>,
     cache: RefCell<Cache>,
@@ -141,9 +120,7 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
             constraints: params.iter().map(|p| p.constraint).collect(),
             penalty,
             eager_gradient,
-            eager_hessian: false,
-            without_hessian: Cell::new(false),
-            closed_form: Cell::new(true),
+            closed: model.closed_form(),
             used_autodiff: Cell::new(false),
             cache: RefCell::default(),
             counts: Cell::default(),
@@ -151,25 +128,20 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         }
     }
 
-    /// Whether to use the model's closed-form [`Model::derivatives`] when it has them
-    /// (default: yes); `false` takes every gradient by reverse-mode autodiff.
+    /// Whether to use the model's closed-form gradients when it has them (default: yes);
+    /// `false` takes every gradient by reverse-mode autodiff (an exact Hessian the model has is
+    /// still used).
     #[must_use]
-    pub fn closed_form(self, yes: bool) -> Self {
-        self.closed_form.set(yes);
-        self
-    }
-
-    /// Whether closed-form passes also compute the Hessian, for Newton's method, which asks for
-    /// it at every point it accepts (default: no).
-    #[must_use]
-    pub fn eager_hessian(mut self, yes: bool) -> Self {
-        self.eager_hessian = yes;
+    pub fn closed_form(mut self, yes: bool) -> Self {
+        if !yes {
+            self.closed.gradient = false;
+        }
         self
     }
 
     /// How the gradients were obtained so far.
     pub fn gradient_method(&self) -> GradientMethod {
-        if self.used_autodiff.get() || !self.closed_form.get() {
+        if self.used_autodiff.get() || !self.closed.gradient {
             GradientMethod::Autodiff
         } else {
             GradientMethod::ClosedForm
@@ -191,31 +163,10 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         }
     }
 
-    fn cached(&self, u: &[f64], need_gradient: bool) -> Option<(f64, Option<Vec<f64>>)> {
-        self.cache.borrow().get(u, need_gradient)
-    }
-
     fn bump(&self, f: impl FnOnce(&mut Counts)) {
         let mut c = self.counts.get();
         f(&mut c);
         self.counts.set(c);
-    }
-
-    /// `f(u)`.
-    pub fn value(&self, u: &[f64]) -> f64 {
-        if let Some((v, _)) = self.cached(u, false) {
-            return v;
-        }
-        if let Some((v, _)) = self.closed_form_derivatives(u) {
-            return v;
-        }
-        if self.eager_gradient {
-            return self.value_and_gradient(u).0;
-        }
-        self.bump(|c| c.values += 1);
-        let v = backend::value(&|t| self.expression(t), u, self.model.device());
-        self.cache.borrow_mut().put(u, v, None, None);
-        v
     }
 
     /// The natural-scale parameters `θ = t(u)`.
@@ -227,19 +178,77 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
             .collect()
     }
 
-    /// `f(u)` and `∇f(u)` from the model's closed-form derivatives, if it has them.
-    fn closed_form_derivatives(&self, u: &[f64]) -> Option<(f64, Vec<f64>)> {
-        if !self.closed_form.get() {
-            return None;
+    /// `f(u)` with what `want` asks for (the gradient; the exact Hessian where the model has
+    /// one), from the model's evaluation seam where it answers, else by autodiff.
+    fn evaluate(&self, u: &[f64], want: Want) -> Entry {
+        if let Some(e) = self.cache.borrow().get(u, want) {
+            return e;
         }
+        let want_gradient = want.gradient || (self.eager_gradient && !want.hessian);
+        let entry = if self.closed.gradient && (!want.hessian || self.closed.hessian) {
+            self.closed_form_entry(u, want.hessian)
+        } else {
+            let mut entry = if want_gradient || want.hessian {
+                self.bump(|c| c.gradients += 1);
+                self.used_autodiff.set(true);
+                let (v, g) =
+                    backend::value_and_gradient(&|t| self.expression(t), u, self.model.device());
+                Entry {
+                    u: u.to_vec(),
+                    value: v,
+                    gradient: Some(g),
+                    hessian: None,
+                }
+            } else {
+                self.bump(|c| c.values += 1);
+                let v = backend::value(&|t| self.expression(t), u, self.model.device());
+                Entry {
+                    u: u.to_vec(),
+                    value: v,
+                    gradient: None,
+                    hessian: None,
+                }
+            };
+            if want.hessian && self.closed.hessian {
+                entry.hessian = self.exact_hessian(u, entry.gradient.as_deref());
+            }
+            entry
+        };
+        self.cache.borrow_mut().put(entry.clone());
+        entry
+    }
+
+    /// An evaluation from the model's seam: value, gradient and, if `hessian`, the Hessian,
+    /// carried to the unconstrained scale with the penalty.
+    fn closed_form_entry(&self, u: &[f64], hessian: bool) -> Entry {
         let theta = self.natural(u);
-        let hessian = self.eager_hessian && !self.without_hessian.get();
-        let Some(d) = self.model.derivatives(&theta, hessian) else {
-            self.closed_form.set(false);
-            return None;
+        let want = if hessian {
+            Want::HESSIAN
+        } else {
+            Want::GRADIENT
         };
         self.bump(|c| c.gradients += 1);
-        let (mut value, mut g) = (d.value, d.gradient);
+        let e = self
+            .model
+            .evaluate(&theta, want)
+            .filter(|e| e.gradient.is_some())
+            .unwrap_or_else(|| {
+                // a model that announced closed forms and then gave none: autodiff
+                self.used_autodiff.set(true);
+                let (value, g_u) =
+                    backend::value_and_gradient(&|t| self.expression(t), u, self.model.device());
+                let mut g = g_u;
+                for ((g, c), u) in g.iter_mut().zip(&self.constraints).zip(u) {
+                    *g /= c.derivative(*u);
+                }
+                crate::model::Evaluation {
+                    value,
+                    gradient: Some(g),
+                    hessian: None,
+                    scores: None,
+                }
+            });
+        let (mut value, mut g) = (e.value, e.gradient.unwrap_or_default());
         if let Some((lambda, _, mask)) = &self.penalty {
             for ((g, t), m) in g.iter_mut().zip(&theta).zip(mask) {
                 if *m {
@@ -252,25 +261,38 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         for ((g, c), u) in g.iter_mut().zip(&self.constraints).zip(u) {
             *g *= c.derivative(*u);
         }
-        self.cache
-            .borrow_mut()
-            .put(u, value, Some(g.clone()), d.hessian);
-        Some((value, g))
+        let hessian = e.hessian.map(|h| self.chain_rule(u, h, &g));
+        Entry {
+            u: u.to_vec(),
+            value,
+            gradient: Some(g),
+            hessian,
+        }
     }
 
-    /// `f(u)` and `∇f(u)`, exact, by reverse-mode autodiff.
+    /// The model's exact Hessian at `u`, on the unconstrained scale (`g_u`, the gradient there,
+    /// for the constraints' second derivatives).
+    fn exact_hessian(&self, u: &[f64], g_u: Option<&[f64]>) -> Option<DMatrix<f64>> {
+        let h_theta = self
+            .model
+            .evaluate(&self.natural(u), Want::HESSIAN)?
+            .hessian?;
+        let g_u = match g_u {
+            Some(g) => g.to_vec(),
+            None => self.value_and_gradient(u).1,
+        };
+        Some(self.chain_rule(u, h_theta, &g_u))
+    }
+
+    /// `f(u)`.
+    pub fn value(&self, u: &[f64]) -> f64 {
+        self.evaluate(u, Want::VALUE).value
+    }
+
+    /// `f(u)` and `∇f(u)`, exact.
     pub fn value_and_gradient(&self, u: &[f64]) -> (f64, Vec<f64>) {
-        if let Some((v, Some(g))) = self.cached(u, true) {
-            return (v, g);
-        }
-        if let Some(vg) = self.closed_form_derivatives(u) {
-            return vg;
-        }
-        self.bump(|c| c.gradients += 1);
-        self.used_autodiff.set(true);
-        let (v, g) = backend::value_and_gradient(&|t| self.expression(t), u, self.model.device());
-        self.cache.borrow_mut().put(u, v, Some(g.clone()), None);
-        (v, g)
+        let e = self.evaluate(u, Want::GRADIENT);
+        (e.value, e.gradient.unwrap_or_default())
     }
 
     /// `∇²f(u)` for inference: from the model's exact Hessian through the chain rule of the
@@ -292,18 +314,11 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
 
     fn hessian_by(&self, u: &[f64], differences: Differences) -> DMatrix<f64> {
         self.bump(|c| c.hessians += 1);
-        let theta = self.natural(u);
-        // the model's Hessian, kept with the evaluation at u: the fit asks again at the point
-        // where a Newton finish took no step
-        let cached = self.cache.borrow().hessian(u);
-        let exact = cached.or_else(|| {
-            let h = self.model.hessian(&theta)?;
-            self.cache.borrow_mut().attach_hessian(u, &h);
-            Some(h)
-        });
-        if let Some(h_theta) = exact {
+        if self.closed.hessian
+            && let Some(h) = self.evaluate(u, Want::HESSIAN).hessian
+        {
             self.hessian_method.set(Some(HessianMethod::Analytic));
-            return self.chain_rule(u, h_theta);
+            return h;
         }
         self.hessian_method
             .set(Some(HessianMethod::GradientDifferences));
@@ -334,8 +349,9 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         (&h + h.transpose()) * 0.5
     }
 
-    /// `H_u = J H_θ J + diag(∂f/∂θ ⊙ t''(u))` with `J = diag(t'(u))`, plus the penalty.
-    fn chain_rule(&self, u: &[f64], mut h: DMatrix<f64>) -> DMatrix<f64> {
+    /// `H_u = J H_θ J + diag(∂f/∂θ ⊙ t''(u))` with `J = diag(t'(u))`, plus the penalty; `g_u`
+    /// is `∇f(u)`.
+    fn chain_rule(&self, u: &[f64], mut h: DMatrix<f64>, g_u: &[f64]) -> DMatrix<f64> {
         let d: Vec<f64> = self
             .constraints
             .iter()
@@ -348,19 +364,16 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
                 h[(i, j)] *= d[i] * d[j];
             }
         }
-        if self.constraints.iter().any(|c| *c != Constraint::Free) {
-            let (_, g_u) = self.value_and_gradient(u);
-            for (j, c) in self.constraints.iter().enumerate() {
-                if *c != Constraint::Free {
-                    // ∂f/∂θⱼ = (∂f/∂uⱼ) / t'(uⱼ); the penalty never touches constrained parameters
-                    h[(j, j)] += g_u[j] / d[j] * c.second_derivative(u[j]);
-                }
+        for (j, c) in self.constraints.iter().enumerate() {
+            if *c != Constraint::Free {
+                // ∂f/∂θⱼ = (∂f/∂uⱼ) / t'(uⱼ); the penalty never touches constrained parameters
+                h[(j, j)] += g_u[j] / d[j] * c.second_derivative(u[j]);
             }
         }
         if let Some((lambda, _, mask)) = &self.penalty {
             for (j, m) in mask.iter().enumerate() {
                 if *m {
-                    h[(j, j)] -= lambda;
+                    h[(j, j)] -= lambda * d[j] * d[j];
                 }
             }
         }
@@ -417,20 +430,30 @@ impl<M: Model + ?Sized> Gradient for &Objective<'_, M> {
     }
 }
 
-impl<M: Model + ?Sized> HessianWithValues for &Objective<'_, M> {
-    fn hessian_with_values(&self, yes: bool) {
-        self.without_hessian.set(!yes);
+impl<M: Model + ?Sized> NewtonProblem for &Objective<'_, M> {
+    fn hessian_with_gradient(&self) -> bool {
+        self.closed.gradient && self.closed.hessian
     }
-}
 
-impl<M: Model + ?Sized> Hessian for &Objective<'_, M> {
-    type Param = DVector<f64>;
-    type Hessian = DMatrix<f64>;
-    fn hessian(&self, u: &DVector<f64>) -> Result<DMatrix<f64>, ArgminError> {
-        let h = self.step_hessian(u.as_slice());
-        for v in h.iter() {
-            finite(*v)?;
+    fn evaluate_cost(&self, u: &DVector<f64>, want: Want) -> Result<CostEvaluation, ArgminError> {
+        let u = u.as_slice();
+        let mut e = self.evaluate(u, want);
+        if want.hessian && e.hessian.is_none() {
+            e.hessian = Some(self.step_hessian(u));
+            e.gradient = e.gradient.or_else(|| Some(self.value_and_gradient(u).1));
+        } else if want.hessian {
+            self.bump(|c| c.hessians += 1);
+            self.hessian_method.set(Some(HessianMethod::Analytic));
         }
-        Ok(-h)
+        if let Some(h) = &e.hessian {
+            for v in h.iter() {
+                finite(*v)?;
+            }
+        }
+        Ok(CostEvaluation {
+            cost: -e.value,
+            gradient: e.gradient.map(|g| -DVector::from_vec(g)),
+            hessian: e.hessian.map(|h| -h),
+        })
     }
 }

@@ -72,7 +72,7 @@ impl std::str::FromStr for Optimizer {
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FitOptions {
-    pub(crate) optimizer: Optimizer,
+    pub(crate) optimizer: Option<Optimizer>,
     pub(crate) max_iter: Option<u64>,
     pub(crate) gtol: f64,
     pub(crate) ftol: f64,
@@ -91,7 +91,7 @@ fn closed_form_default() -> bool {
 impl Default for FitOptions {
     fn default() -> Self {
         Self {
-            optimizer: Optimizer::default(),
+            optimizer: None,
             max_iter: None,
             gtol: DEFAULT_GTOL,
             ftol: DEFAULT_FTOL,
@@ -105,9 +105,10 @@ impl Default for FitOptions {
 }
 
 impl FitOptions {
-    /// The optimizer (default: [`Optimizer::Lbfgs`]).
+    /// The optimizer (default: Newton's method for a model with an exact Hessian, as every
+    /// built-in model has, and [`Optimizer::Lbfgs`] for one without).
     pub fn optimizer(mut self, optimizer: Optimizer) -> Self {
-        self.optimizer = optimizer;
+        self.optimizer = Some(optimizer);
         self
     }
     /// The iteration limit (default: [`Optimizer::default_max_iter`]).
@@ -154,14 +155,37 @@ impl FitOptions {
         self
     }
 
-    /// The chosen optimizer.
-    pub fn get_optimizer(&self) -> Optimizer {
+    /// The optimizer chosen, if one was.
+    pub fn get_optimizer(&self) -> Option<Optimizer> {
         self.optimizer
+    }
+
+    /// The optimizer this fit runs: the one chosen, else Newton's method for a model with an
+    /// exact Hessian (`exact_hessian`) and L-BFGS for one without.
+    pub fn optimizer_for(&self, exact_hessian: bool) -> Optimizer {
+        self.optimizer.unwrap_or(if exact_hessian {
+            Optimizer::Newton
+        } else {
+            Optimizer::Lbfgs
+        })
+    }
+
+    /// These options with the optimizer settled for a model with (or without) an exact Hessian.
+    #[must_use]
+    pub(crate) fn settled(&self, exact_hessian: bool) -> Self {
+        let mut options = self.clone();
+        options.optimizer = Some(self.optimizer_for(exact_hessian));
+        options
+    }
+
+    /// The optimizer, settled ([`FitOptions::settled`]) or L-BFGS.
+    pub(crate) fn chosen(&self) -> Optimizer {
+        self.optimizer.unwrap_or_default()
     }
     /// The effective iteration limit.
     pub fn get_max_iter(&self) -> u64 {
         self.max_iter
-            .unwrap_or_else(|| self.optimizer.default_max_iter())
+            .unwrap_or_else(|| self.chosen().default_max_iter())
     }
     /// The confidence level.
     pub fn get_level(&self) -> f64 {

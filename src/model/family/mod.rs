@@ -1,0 +1,218 @@
+//! Families: the distribution of a response given its mean, one file each.
+//!
+//! A family says, for one row, how the log-likelihood `ℓᵢ` depends on the row's linear
+//! predictor `ηᵢ` through a [`Link`] (and on an auxiliary parameter such as a dispersion, a
+//! shape or a scale): the value, its derivatives in `η` and in the auxiliary parameter
+//! ([`RowTerms`], for the one-pass evaluation), and the same log-likelihood as a burn tensor
+//! expression, which is its definition (autodiff of it must agree with the derivatives; the
+//! tests check that for every family and link). It also validates responses, starts the fit,
+//! draws responses for simulation, and names what it predicts.
+//!
+//! To add a family, write one file here implementing [`Family`] and add one line to the
+//! registry ([`crate::model::registry`]).
+
+mod binomial;
+mod gamma;
+mod gaussian;
+mod negbin;
+mod poisson;
+
+pub use binomial::Binomial;
+pub use gamma::Gamma;
+pub use gaussian::Gaussian;
+pub use negbin::NegativeBinomial;
+pub use poisson::Poisson;
+
+use rand::RngCore;
+
+use super::link::{Link, Mean};
+use super::pass::RowTerms;
+use crate::backend::Tensor;
+
+/// Where a fit starts: the mean of the response (the intercept starts at its link) and the
+/// auxiliary parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Start {
+    /// The response's mean on the scale of `μ`.
+    pub mean: f64,
+    /// The auxiliary parameter (ignored by families without one).
+    pub aux: f64,
+}
+
+/// The data of the rows as tensors, for the tensor expression of a family.
+#[derive(Debug, Clone)]
+pub struct RowTensors {
+    /// The responses.
+    pub y: Tensor<1>,
+    /// The trials, for a binomial family with more than one trial in some row.
+    pub trials: Option<Tensor<1>>,
+}
+
+/// A response distribution, with the links it supports.
+pub trait Family: Send + Sync + std::fmt::Debug + 'static {
+    /// Its name: `binomial`, `poisson`, ...
+    fn name(&self) -> &'static str;
+
+    /// The links it supports, its default first.
+    fn links(&self) -> &'static [Link];
+
+    /// The name of its auxiliary parameter (`alpha`, `shape`, `sigma`), which is positive and
+    /// optimized as its logarithm; `None` for families without one.
+    fn aux(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Whether a response comes with a number of trials (successes out of trials).
+    fn has_trials(&self) -> bool {
+        false
+    }
+
+    /// Whether the maximum can fail to exist by separation (binary and binomial responses).
+    fn separable(&self) -> bool {
+        false
+    }
+
+    /// What is wrong with the response `y` (out of `trials` trials), if anything.
+    ///
+    /// # Errors
+    /// A sentence saying what was expected.
+    fn check(&self, y: f64, trials: f64) -> Result<(), String>;
+
+    /// What makes the data as a whole unable to give a maximum (one class only, all zeros),
+    /// if anything.
+    fn degenerate(&self, _y: &[f64], _trials: &[f64]) -> Option<String> {
+        None
+    }
+
+    /// The terms of `ℓᵢ` that do not depend on the parameters (`−ln yᵢ!`, `ln C(mᵢ, kᵢ)`).
+    fn constant(&self, _y: f64, _trials: f64) -> f64 {
+        0.0
+    }
+
+    /// Where a fit on these responses starts.
+    fn start(&self, y: &[f64], trials: &[f64]) -> Start;
+
+    /// Row terms of `ℓᵢ` without [`Family::constant`] at `η`, with auxiliary parameter `aux`.
+    fn row(&self, link: Link, y: f64, trials: f64, eta: f64, aux: f64) -> RowTerms;
+
+    /// `ℓᵢ` without [`Family::constant`] as a tensor expression of `η` and the auxiliary
+    /// parameter (a one-element tensor).
+    fn loglike(
+        &self,
+        link: Link,
+        data: &RowTensors,
+        eta: Tensor<1>,
+        aux: Option<Tensor<1>>,
+    ) -> Tensor<1>;
+
+    /// Whether `∂²ℓᵢ/∂η²` is the same for every row (the Gaussian family with the identity
+    /// link): then `Xᵀ diag(ℓ'') X` is a multiple of `XᵀX`, formed once.
+    fn constant_curvature(&self, _link: Link) -> bool {
+        false
+    }
+
+    /// The maximized log-likelihood of the intercept-only model (no offset) in closed form,
+    /// constants included, where there is one.
+    fn null_log_likelihood(&self, _y: &[f64], _trials: &[f64], _constant: f64) -> Option<f64> {
+        None
+    }
+
+    /// A response drawn at `η` (with `trials` trials and the auxiliary parameter `aux`).
+    fn sample(&self, link: Link, eta: f64, aux: f64, trials: f64, rng: &mut dyn RngCore) -> f64;
+
+    /// The auxiliary parameter `simulate` draws with.
+    fn simulation_aux(&self) -> f64 {
+        1.0
+    }
+
+    /// What a prediction is: `probability`, `mean`.
+    fn mean_name(&self) -> &'static str {
+        "mean"
+    }
+}
+
+/// `ℓ` and its partial derivatives in the mean `μ` and the auxiliary parameter `a`, for
+/// families written in terms of `μ`; [`MeanTerms::through`] composes them with a link.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct MeanTerms {
+    pub value: f64,
+    pub d_mu: f64,
+    pub d_mu2: f64,
+    pub d_a: f64,
+    pub d_a2: f64,
+    pub d_mu_a: f64,
+}
+
+impl MeanTerms {
+    /// The row terms in `η`: `∂ℓ/∂η = ℓ_μ μ'`, `∂²ℓ/∂η² = ℓ_μμ μ'² + ℓ_μ μ''`,
+    /// `∂²ℓ/∂η∂a = ℓ_μa μ'`.
+    pub fn through(self, m: Mean) -> RowTerms {
+        RowTerms::new(
+            self.value,
+            self.d_mu * m.d1,
+            self.d_mu2 * m.d1 * m.d1 + self.d_mu * m.d2,
+        )
+        .with_aux(self.d_a, self.d_a2, self.d_mu_a * m.d1)
+    }
+}
+
+/// The mean of `values` weighted by `weights`.
+pub(crate) fn weighted_mean(values: &[f64], weights: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / weights.iter().sum::<f64>()
+}
+
+/// The mean and variance (divisor n) of `values`.
+pub(crate) fn mean_variance(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+    (mean, var)
+}
+
+/// Whether `v` is a finite whole number. `f64::fract` is a library call on baseline x86-64 (no
+/// SSE4.1 rounding instruction), a cost on millions of rows; below 2⁵² the conversion to an
+/// integer truncates exactly, and above it every finite `f64` is whole.
+pub(crate) fn is_whole(v: f64) -> bool {
+    const EVERY_FLOAT_WHOLE: f64 = 4_503_599_627_370_496.0; // 2⁵²
+    if v.abs() < EVERY_FLOAT_WHOLE {
+        (v as i64) as f64 == v
+    } else {
+        v.is_finite()
+    }
+}
+
+/// `ln Γ(x)` (statrs: Lanczos, about 1e-15 relative).
+pub(crate) fn ln_gamma(x: f64) -> f64 {
+    statrs::function::gamma::ln_gamma(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_whole;
+
+    #[test]
+    fn whole_numbers_as_fract_tells_them() {
+        for v in [
+            0.0,
+            -0.0,
+            1.0,
+            -3.0,
+            2f64.powi(52) - 1.0,
+            2f64.powi(52),
+            1e300,
+            -1e300,
+        ] {
+            assert!(is_whole(v) && v.fract() == 0.0, "{v}");
+        }
+        for v in [
+            0.5,
+            -2.25,
+            2f64.powi(51) + 0.5,
+            1e-300,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            assert!(!is_whole(v) && (!v.is_finite() || v.fract() != 0.0), "{v}");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The negative binomial family NB2: counts `yᵢ` with mean `μᵢ` and variance `μᵢ + αμᵢ²`, the
+//! dispersion `α > 0` estimated jointly (statsmodels' `NegativeBinomial(loglike_method="nb2")`,
+//! R's `MASS::glm.nb` with `θ = 1/α`):
+//!
+//! `ℓᵢ = ln Γ(yᵢ + 1/α) − ln Γ(1/α) − ln yᵢ! + yᵢ ln(αμᵢ) − (yᵢ + 1/α) ln(1 + αμᵢ)`.
+//!
+//! With `θ = 1/α`, `D₁ = ψ(y + θ) − ψ(θ)` and `D₂ = ψ'(y + θ) − ψ'(θ)` (by their finite sums
+//! `Σⱼ 1/(θ + j)` and `−Σⱼ 1/(θ + j)²` over `j < y` for counts up to [`SUM_BELOW`], exact and
+//! free of the cancellation of two large digammas):
+//!
+//! - `∂ℓ/∂α = (ln(1 + αμ) − D₁)/α² + (y − μ)/(α(1 + αμ))`,
+//! - `∂²ℓ/∂α² = (D₂/α² + μ/(1 + αμ))/α² − 2(ln(1 + αμ) − D₁)/α³ − (y − μ)(1 + 2αμ)/(α(1 + αμ))²`,
+//! - with the log link `∂ℓ/∂η = (y − μ)/(1 + αμ)`, `∂²ℓ/∂η² = −μ(1 + αy)/(1 + αμ)²`,
+//!   `∂²ℓ/∂η∂α = −μ(y − μ)/(1 + αμ)²`.
+
+use rand::RngCore;
+use rand_distr::Distribution;
+use special::Gamma as _;
+
+use super::{Family, RowTensors, Start, is_whole, ln_gamma, mean_variance};
+use crate::backend::{Tensor, lgamma};
+use crate::data::shortest;
+use crate::model::link::Link;
+use crate::model::pass::RowTerms;
+
+/// Counts below this are handled by finite sums rather than by differences of (di/tri)gamma
+/// functions.
+const SUM_BELOW: f64 = 64.0;
+
+/// The NB2 negative binomial family, with the log link; its auxiliary parameter is `alpha`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NegativeBinomial;
+
+/// `ln Γ(y + θ) − ln Γ(θ)`, `ψ(y + θ) − ψ(θ)`, `ψ'(y + θ) − ψ'(θ)`.
+fn gamma_differences(y: f64, theta: f64) -> (f64, f64, f64) {
+    if y < SUM_BELOW {
+        let (mut l, mut d1, mut d2) = (0.0, 0.0, 0.0);
+        let mut j = 0.0;
+        while j < y {
+            let t = theta + j;
+            l += t.ln();
+            d1 += 1.0 / t;
+            d2 -= 1.0 / (t * t);
+            j += 1.0;
+        }
+        (l, d1, d2)
+    } else {
+        (
+            ln_gamma(y + theta) - ln_gamma(theta),
+            (y + theta).digamma() - theta.digamma(),
+            (y + theta).trigamma() - theta.trigamma(),
+        )
+    }
+}
+
+impl Family for NegativeBinomial {
+    fn name(&self) -> &'static str {
+        "negbin"
+    }
+
+    fn links(&self) -> &'static [Link] {
+        &[Link::Log]
+    }
+
+    fn aux(&self) -> Option<&'static str> {
+        Some("alpha")
+    }
+
+    fn check(&self, y: f64, _: f64) -> Result<(), String> {
+        if y >= 0.0 && is_whole(y) {
+            Ok(())
+        } else {
+            Err(format!(
+                "a count must be a whole number ≥ 0, found {}",
+                shortest(y)
+            ))
+        }
+    }
+
+    fn degenerate(&self, y: &[f64], _: &[f64]) -> Option<String> {
+        y.iter()
+            .all(|&y| y == 0.0)
+            .then(|| "every count is 0: the MLE of the intercept is −∞".to_string())
+    }
+
+    fn constant(&self, y: f64, _: f64) -> f64 {
+        -ln_gamma(y + 1.0)
+    }
+
+    /// The dispersion by moments, `(s² − ȳ)/ȳ²`, at least 0.05.
+    fn start(&self, y: &[f64], _: &[f64]) -> Start {
+        let (mean, var) = mean_variance(y);
+        Start {
+            mean,
+            aux: ((var - mean) / (mean * mean)).max(0.05),
+        }
+    }
+
+    fn row(&self, _: Link, y: f64, _: f64, eta: f64, alpha: f64) -> RowTerms {
+        let mu = eta.exp();
+        let theta = 1.0 / alpha;
+        let am = alpha * mu;
+        let ln1p = am.ln_1p();
+        let s = 1.0 + am;
+        let (lg, d1, d2) = gamma_differences(y, theta);
+        let r = y - mu;
+        let value =
+            lg + if y == 0.0 {
+                0.0
+            } else {
+                y * (alpha.ln() + eta)
+            } - (y + theta) * ln1p;
+        let a2 = alpha * alpha;
+        let b = ln1p - d1;
+        let da = b / a2 + r / (alpha * s);
+        let daa = (d2 / a2 + mu / s) / a2
+            - 2.0 * b / (a2 * alpha)
+            - r * (1.0 + 2.0 * am) / (alpha * s).powi(2);
+        RowTerms::new(value, r / s, -mu * (1.0 + alpha * y) / (s * s)).with_aux(
+            da,
+            daa,
+            -mu * r / (s * s),
+        )
+    }
+
+    fn loglike(
+        &self,
+        _: Link,
+        data: &RowTensors,
+        eta: Tensor<1>,
+        alpha: Option<Tensor<1>>,
+    ) -> Tensor<1> {
+        let alpha = alpha.unwrap_or_else(|| data.y.clone().ones_like().narrow(0, 0, 1));
+        let y = data.y.clone();
+        let theta = alpha.clone().recip();
+        let mu = eta.clone().exp();
+        lgamma(y.clone() + theta.clone()) - lgamma(theta.clone())
+            + y.clone() * (alpha.clone().log() + eta)
+            - (y + theta) * (mu * alpha).log1p()
+    }
+
+    fn sample(&self, _: Link, eta: f64, alpha: f64, _: f64, rng: &mut dyn RngCore) -> f64 {
+        // a Poisson count whose mean is Gamma(1/α, αμ): mean μ, variance μ + αμ²
+        let mu = eta.exp();
+        let Ok(gamma) = rand_distr::Gamma::new(1.0 / alpha, alpha * mu) else {
+            return f64::NAN;
+        };
+        let lambda = gamma.sample(rng);
+        rand_distr::Poisson::new(lambda).map_or(0.0, |d| d.sample(rng))
+    }
+
+    fn simulation_aux(&self) -> f64 {
+        0.5
+    }
+}

@@ -1,0 +1,94 @@
+//! The Poisson family: counts `yᵢ` with mean `μᵢ`, `ℓᵢ = yᵢ ln μᵢ − μᵢ − ln yᵢ!`.
+
+use rand::RngCore;
+use rand_distr::Distribution;
+
+use super::{Family, MeanTerms, RowTensors, Start, is_whole, ln_gamma, mean_variance};
+use crate::backend::Tensor;
+use crate::data::shortest;
+use crate::model::link::Link;
+use crate::model::pass::RowTerms;
+
+/// The Poisson family, with the log link.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Poisson;
+
+/// `x ln y`, 0 where `x = 0`.
+fn xlogy(x: f64, log_y: f64) -> f64 {
+    if x == 0.0 { 0.0 } else { x * log_y }
+}
+
+impl Family for Poisson {
+    fn name(&self) -> &'static str {
+        "poisson"
+    }
+
+    fn links(&self) -> &'static [Link] {
+        &[Link::Log]
+    }
+
+    fn check(&self, y: f64, _: f64) -> Result<(), String> {
+        if y >= 0.0 && is_whole(y) {
+            Ok(())
+        } else {
+            Err(format!(
+                "a count must be a whole number ≥ 0, found {}",
+                shortest(y)
+            ))
+        }
+    }
+
+    fn degenerate(&self, y: &[f64], _: &[f64]) -> Option<String> {
+        y.iter()
+            .all(|&y| y == 0.0)
+            .then(|| "every count is 0: the MLE of the intercept is −∞".to_string())
+    }
+
+    fn constant(&self, y: f64, _: f64) -> f64 {
+        -ln_gamma(y + 1.0)
+    }
+
+    fn start(&self, y: &[f64], _: &[f64]) -> Start {
+        Start {
+            mean: mean_variance(y).0,
+            aux: 1.0,
+        }
+    }
+
+    /// With the log link `f' = y − μ`, `f'' = −μ`; through a general link from
+    /// `ℓ_μ = y/μ − 1`, `ℓ_μμ = −y/μ²`.
+    fn row(&self, link: Link, y: f64, _: f64, eta: f64, _: f64) -> RowTerms {
+        let m = link.mean(eta);
+        if link == Link::Log {
+            return RowTerms::new(xlogy(y, eta) - m.mu, y - m.mu, -m.mu);
+        }
+        MeanTerms {
+            value: xlogy(y, m.log_mu) - m.mu,
+            d_mu: y / m.mu - 1.0,
+            d_mu2: -y / (m.mu * m.mu),
+            ..MeanTerms::default()
+        }
+        .through(m)
+    }
+
+    fn loglike(
+        &self,
+        link: Link,
+        data: &RowTensors,
+        eta: Tensor<1>,
+        _: Option<Tensor<1>>,
+    ) -> Tensor<1> {
+        data.y.clone() * link.log_mean_tensor(eta.clone()) - link.mean_tensor(eta)
+    }
+
+    fn null_log_likelihood(&self, y: &[f64], _: &[f64], constant: f64) -> Option<f64> {
+        let (mean, _) = mean_variance(y);
+        let total: f64 = y.iter().sum();
+        Some(xlogy(total, mean.ln()) - total + constant)
+    }
+
+    fn sample(&self, link: Link, eta: f64, _: f64, _: f64, rng: &mut dyn RngCore) -> f64 {
+        let mu = link.mean(eta).mu;
+        rand_distr::Poisson::new(mu).map_or(f64::NAN, |d| d.sample(rng))
+    }
+}
