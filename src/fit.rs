@@ -13,7 +13,7 @@ use crate::inference::{
 use crate::model::{Constraint, Link, Model, ModelKind};
 use crate::optim::{
     Convergence, FitOptions, Objective, Observer, StopReason, maximize, newton_step_in_se, norm,
-    relative_gradient,
+    settle,
 };
 
 /// Fits `model` by maximum likelihood and computes inference at the estimate.
@@ -95,9 +95,11 @@ pub fn fit_observed<M: Model + ?Sized>(
         return Err(MleError::NonFiniteStart { value: f0 });
     }
     let optimum = maximize(&objective, u0, options, observer)?;
-    // the Hessian at the estimate, on the unconstrained scale
-    let h = objective.hessian(&optimum.u);
+    // the Hessian at the estimate, on the unconstrained scale, where one more Newton step is
+    // negligible
+    let (optimum, h) = settle(&objective, optimum, options, observer)?;
     let polish_steps = optimum.polish_steps;
+    let optimum_relative_gradient = optimum.relative_gradient();
     let u = optimum.u;
     let theta = objective.natural(&u);
     let constraints = objective.constraints().to_vec();
@@ -175,7 +177,7 @@ pub fn fit_observed<M: Model + ?Sized>(
     let llr = null.map(|m| 2.0 * (ll - m.log_likelihood));
     let llr_df = null.map(|m| k - m.n_params as f64);
     let counts = objective.counts();
-    let (f_final, g_final) = (optimum.value, optimum.gradient);
+    let g_final = optimum.gradient;
     // how far one more Newton step would move each parameter, in standard errors
     let step_in_se = cov_u
         .as_ref()
@@ -194,7 +196,7 @@ pub fn fit_observed<M: Model + ?Sized>(
             gradient_evals: counts.gradients,
             hessian_evals: counts.hessians,
             gradient_norm: norm(&g_final),
-            relative_gradient: relative_gradient(&u, &g_final, f_final),
+            relative_gradient: optimum_relative_gradient,
             newton_step_in_se: step_in_se,
             newton_polish_steps: polish_steps,
             wall_time_s: clock.elapsed().as_secs_f64(),

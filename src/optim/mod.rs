@@ -9,6 +9,7 @@ mod newton;
 mod objective;
 mod options;
 mod polish;
+mod scaled;
 
 pub use convergence::{Convergence, Observer, Progress, StopReason};
 pub use monitor::relative_gradient;
@@ -28,7 +29,9 @@ use crate::error::{MleError, Result};
 use crate::model::Model;
 use line_search::ScaledFirstStep;
 use monitor::{Monitored, PRECISION_FACTOR, Tracker};
-use newton::NewtonState;
+use newton::{NewtonState, PRECISION_EXIT};
+use scaled::Scaled;
+pub use scaled::Transform;
 
 /// L-BFGS memory: the number of past steps kept.
 const LBFGS_MEMORY: usize = 10;
@@ -48,6 +51,16 @@ pub struct Optimum {
     pub iterations: u64,
     /// Newton steps of the finish after a line-search method (see [`HANDOVER_GTOL`]).
     pub polish_steps: u32,
+    /// The solver's coordinates, in which the stopping rules measure the relative gradient.
+    pub transform: Transform,
+}
+
+impl Optimum {
+    /// The relative gradient ([`relative_gradient`]) in the solver's coordinates.
+    pub fn relative_gradient(&self) -> f64 {
+        let t = &self.transform;
+        relative_gradient(&t.v(&self.u), &t.gradient_v(&self.gradient), self.value)
+    }
 }
 
 /// Maximizes `objective` from `u0` (unconstrained scale).
@@ -66,14 +79,19 @@ pub fn maximize<M: Model + ?Sized>(
     options: &FitOptions,
     observer: &mut dyn Observer,
 ) -> Result<Optimum> {
+    // the line-search methods work in coordinates whitened by the information at the start;
+    // Newton's steps are invariant to them
+    let scaled = match options.chosen() {
+        Optimizer::Newton => Scaled::new(objective, Transform::identity(u0.len())),
+        _ => Scaled::whitened(objective, &u0),
+    };
     let handover = (options.chosen() == Optimizer::Lbfgs && HANDOVER_GTOL > options.gtol)
         .then_some(HANDOVER_GTOL);
-    let (mut optimum, handed_over) = solve(objective, u0, options, handover, observer)?;
+    let (mut optimum, handed_over) = solve(&scaled, u0, options, handover, observer)?;
     // a line search that failed this close to the maximum lost to the rounding of ℓ, which is
     // what the finish is for
     let rounding_floor = optimum.reason == StopReason::LineSearchFailed
-        && monitor::relative_gradient(&optimum.u, &optimum.gradient, optimum.value)
-            <= HANDOVER_GTOL;
+        && optimum.relative_gradient() <= HANDOVER_GTOL;
     let finish = handed_over || optimum.reason.is_converged() || rounding_floor;
     if options.chosen() == Optimizer::Newton || !finish {
         return Ok(optimum);
@@ -81,7 +99,7 @@ pub fn maximize<M: Model + ?Sized>(
     optimum.polish_steps = polish::polish(objective, &mut optimum, options.gtol);
     if handed_over && optimum.reason != StopReason::GradientTolerance {
         // the finish could not reach the tolerance: the line search goes on from where it ended
-        let (mut rest, _) = solve(objective, optimum.u, options, None, observer)?;
+        let (mut rest, _) = solve(&scaled, optimum.u, options, None, observer)?;
         rest.iterations += optimum.iterations;
         rest.polish_steps = optimum.polish_steps;
         if rest.reason.is_converged() {
@@ -92,15 +110,68 @@ pub fn maximize<M: Model + ?Sized>(
     Ok(optimum)
 }
 
+/// A Newton step of more than this many standard errors in some parameter means that a point
+/// is not the maximum, whatever stopped the solver.
+pub const STEP_SE_LIMIT: f64 = 1e-3;
+
+/// The Hessian at `optimum` for inference, and `optimum` held to the rule that a converged fit
+/// is one where one more Newton step moves no parameter by more than [`STEP_SE_LIMIT`] standard
+/// errors: where the solver stopped short of that (L-BFGS fooled by a covariate on the scale
+/// 1e-150, say), Newton's method goes on from there, and if it cannot finish either the fit is
+/// reported as not converged ([`StopReason::NewtonStepLarge`]).
+///
+/// # Errors
+/// As [`maximize`].
+pub fn settle<M: Model + ?Sized>(
+    objective: &Objective<'_, M>,
+    optimum: Optimum,
+    options: &FitOptions,
+    observer: &mut dyn Observer,
+) -> Result<(Optimum, nalgebra::DMatrix<f64>)> {
+    let h = objective.hessian(&optimum.u);
+    if !optimum.reason.is_converged() || step_in_se(&h, &optimum.gradient) <= STEP_SE_LIMIT {
+        return Ok((optimum, h));
+    }
+    // to the default tolerance at least: a loose one is what stopped short
+    let newton = options
+        .clone()
+        .optimizer(Optimizer::Newton)
+        .gtol(options.gtol.min(DEFAULT_GTOL));
+    let identity = Scaled::new(objective, Transform::identity(optimum.u.len()));
+    let (mut rest, _) = solve(&identity, optimum.u.clone(), &newton, None, observer)?;
+    rest.iterations += optimum.iterations;
+    rest.polish_steps = optimum.polish_steps;
+    rest.transform = optimum.transform;
+    let h = objective.hessian(&rest.u);
+    if rest.reason.is_converged() && step_in_se(&h, &rest.gradient) > STEP_SE_LIMIT {
+        rest.reason = StopReason::NewtonStepLarge;
+    }
+    Ok((rest, h))
+}
+
+/// How far the Newton step from `g` with the Hessian `h` (unconstrained scale) moves the worst
+/// parameter, in standard errors; 0 where `−h` is not positive definite (then inference says
+/// what the data do not identify).
+fn step_in_se(h: &nalgebra::DMatrix<f64>, g: &[f64]) -> f64 {
+    let info = -h;
+    let (scaled, s) = crate::linalg::jacobi_scaling(&info);
+    scaled.cholesky().map_or(0.0, |c| {
+        let inv = c.inverse();
+        let cov = nalgebra::DMatrix::from_fn(s.len(), s.len(), |i, j| inv[(i, j)] * s[i] * s[j]);
+        newton_step_in_se(&cov, g)
+    })
+}
+
 /// One run of the chosen solver from `u0`; with `handover`, stopping early at that relative
 /// gradient (then the returned flag is set and the reason is provisional).
 fn solve<M: Model + ?Sized>(
-    objective: &Objective<'_, M>,
+    scaled: &Scaled<'_, '_, M>,
     u0: Vec<f64>,
     options: &FitOptions,
     handover: Option<f64>,
     observer: &mut dyn Observer,
 ) -> Result<(Optimum, bool)> {
+    let objective = scaled.objective();
     let mut tracker = Tracker {
         reason: None,
         last: None,
@@ -112,28 +183,29 @@ fn solve<M: Model + ?Sized>(
         observer,
         best: f64::NEG_INFINITY,
         stalled_for: 0,
+        transform: scaled.transform().clone(),
     };
     let max_iter = options.get_max_iter();
-    let start = DVector::from_vec(u0.clone());
+    let start = DVector::from_vec(scaled.v(&u0));
     let outcome = match options.chosen() {
         Optimizer::Lbfgs => {
             let search = ScaledFirstStep::new(MoreThuenteLineSearch::new());
             let solver = LBFGS::new(search, LBFGS_MEMORY);
-            run(objective, solver, start, max_iter, &mut tracker)
+            run(scaled, solver, start, max_iter, &mut tracker)
         }
         Optimizer::Newton => {
             let solver = Newton::new(options.gtol);
-            run(objective, solver, start, max_iter, &mut tracker)
+            run(scaled, solver, start, max_iter, &mut tracker)
         }
         Optimizer::Gradient => {
             let solver = SteepestDescent::new(MoreThuenteLineSearch::new());
-            run(objective, solver, start, max_iter, &mut tracker)
+            run(scaled, solver, start, max_iter, &mut tracker)
         }
     };
-    let (u, iterations, argmin_reason) = match outcome {
+    let (v, iterations, argmin_reason) = match outcome {
         Ok(done) => done,
         Err(e) if e.to_string().contains(objective::NON_FINITE) => {
-            let u = tracker.last.as_ref().map_or(u0, |(u, _)| u.clone());
+            let u = tracker.last.as_ref().map_or(u0, |(v, _)| scaled.u(v));
             let (value, gradient) = objective.value_and_gradient(&u);
             let optimum = Optimum {
                 u,
@@ -142,12 +214,15 @@ fn solve<M: Model + ?Sized>(
                 reason: StopReason::NonFinite,
                 iterations: 0,
                 polish_steps: 0,
+                transform: scaled.transform().clone(),
             };
             return Ok((optimum, false));
         }
         Err(e) => return Err(MleError::Optimizer(e.to_string())),
     };
+    let u = scaled.u(&v);
     let (value, gradient) = objective.value_and_gradient(&u);
+    let relative = relative_gradient(&v, &scaled.transform().gradient_v(&gradient), value);
     let reason = match argmin_reason {
         // provisional, never reported: the Newton finish or the run after it decides
         _ if tracker.handed_over => StopReason::LineSearchFailed,
@@ -155,12 +230,13 @@ fn solve<M: Model + ?Sized>(
             tracker.reason.unwrap_or(StopReason::GradientTolerance)
         }
         Some(TerminationReason::MaxItersReached) => StopReason::MaxIterations,
+        Some(TerminationReason::SolverExit(why)) if why == PRECISION_EXIT => {
+            StopReason::PrecisionLimit
+        }
         _ if tracker.reason == Some(StopReason::LineSearchFailed) => StopReason::LineSearchFailed,
         _ if !value.is_finite() || gradient.iter().any(|g| !g.is_finite()) => StopReason::NonFinite,
         // the line search could not go on
-        _ if relative_gradient(&u, &gradient, value) <= PRECISION_FACTOR * options.gtol => {
-            StopReason::PrecisionLimit
-        }
+        _ if relative <= PRECISION_FACTOR * options.gtol => StopReason::PrecisionLimit,
         _ => StopReason::LineSearchFailed,
     };
     let optimum = Optimum {
@@ -170,6 +246,7 @@ fn solve<M: Model + ?Sized>(
         reason,
         iterations,
         polish_steps: 0,
+        transform: scaled.transform().clone(),
     };
     Ok((optimum, tracker.handed_over))
 }
@@ -177,21 +254,21 @@ fn solve<M: Model + ?Sized>(
 type RunOutcome =
     std::result::Result<(Vec<f64>, u64, Option<TerminationReason>), argmin::core::Error>;
 
-fn run<'a, M: Model + ?Sized, S>(
-    objective: &'a Objective<'a, M>,
+fn run<'s, M: Model + ?Sized, S>(
+    scaled: &'s Scaled<'s, 's, M>,
     solver: S,
     start: DVector<f64>,
     max_iter: u64,
     tracker: &mut Tracker<'_>,
 ) -> RunOutcome
 where
-    S: Solver<&'a Objective<'a, M>, NewtonState>,
+    S: Solver<&'s Scaled<'s, 's, M>, NewtonState>,
 {
     let monitored = Monitored {
         inner: solver,
         tracker,
     };
-    let result = Executor::new(objective, monitored)
+    let result = Executor::new(scaled, monitored)
         .configure(|s| s.param(start).max_iters(max_iter))
         .ctrlc(false)
         .timer(false)

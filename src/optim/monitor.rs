@@ -25,7 +25,7 @@ pub fn relative_gradient(u: &[f64], g: &[f64], f: f64) -> f64 {
 pub struct Tracker<'o> {
     /// The criterion that stopped the run, if one of ours did.
     pub reason: Option<StopReason>,
-    /// The last point observed: unconstrained parameters and objective.
+    /// The last point observed: the solver's (scaled) parameters and the objective.
     pub last: Option<(Vec<f64>, f64)>,
     pub(crate) gtol: f64,
     pub(crate) ftol: f64,
@@ -38,6 +38,8 @@ pub struct Tracker<'o> {
     /// The best objective so far and how many iterations ago it last rose.
     pub(crate) best: f64,
     pub(crate) stalled_for: u32,
+    /// The solver's coordinates ([`super::scaled`]): what the observer is shown is `u`.
+    pub(crate) transform: super::Transform,
 }
 
 /// Iterations without any rise of the objective after which a solver counts as stalled (at once
@@ -96,8 +98,14 @@ where
         t.observer.observe(&Progress {
             iteration: state.get_iter(),
             objective: f,
-            gradient_norm: g.norm(),
-            params: u.as_slice().to_vec(),
+            gradient_norm: t
+                .transform
+                .gradient_u(g.as_slice())
+                .iter()
+                .map(|g| g * g)
+                .sum::<f64>()
+                .sqrt(),
+            params: t.transform.u(u.as_slice()),
         });
         t.last = Some((u.as_slice().to_vec(), f));
         // the largest relative change of a parameter since the last iteration

@@ -14,6 +14,14 @@ type Vector = DVector<f64>;
 /// The argmin state used by every solver here.
 pub type NewtonState = IterState<Vector, Vector, (), (), (), f64>;
 
+/// The exit of a Newton run whose line search can no longer tell points apart but whose step
+/// is below [`NEWTON_SE_TOL`] standard errors: the maximum to working precision.
+pub(crate) const PRECISION_EXIT: &str = "precision limit";
+
+/// A Newton step below this many standard errors in every parameter is the maximum to working
+/// precision where values can no longer judge it.
+pub const NEWTON_SE_TOL: f64 = 1e-6;
+
 /// Sufficient-decrease constant of the Armijo condition.
 const ARMIJO_C: f64 = 1e-4;
 /// Step halvings before the line search gives up.
@@ -265,14 +273,34 @@ impl<O: NewtonProblem> Solver<O, NewtonState> for Newton {
             }
             t *= 0.5;
         }
+        // no step could be judged: where the step is a negligible fraction of every standard
+        // error, this is the maximum to working precision
+        let exit = if step_in_standard_errors(&h, &d) <= NEWTON_SE_TOL {
+            PRECISION_EXIT
+        } else {
+            "line search failed"
+        };
         Ok((
             state
                 .param(x)
                 .gradient(g)
-                .terminate_with(TerminationReason::SolverExit("line search failed".into())),
+                .terminate_with(TerminationReason::SolverExit(exit.into())),
             None,
         ))
     }
+}
+
+/// `maxⱼ |dⱼ| / √(H⁻¹)ⱼⱼ`: the step `d` in standard errors, for the Hessian `H` of the cost
+/// (the observed information); infinite where `H` is not positive definite.
+fn step_in_standard_errors(h: &DMatrix<f64>, d: &Vector) -> f64 {
+    let (scaled, s) = jacobi_scaling(h);
+    let Some(chol) = scaled.cholesky() else {
+        return f64::INFINITY;
+    };
+    let inv = chol.inverse();
+    (0..d.len())
+        .map(|j| d[j].abs() / (inv[(j, j)].sqrt() * s[j]))
+        .fold(0.0, f64::max)
 }
 
 #[cfg(test)]

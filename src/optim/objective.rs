@@ -1,8 +1,7 @@
 //! The bridge between a [`Model`] and the optimizers: the objective `f(u) = ℓ(t(u)) − (λ/2)
 //! Σ slopes²` on the unconstrained scale `u`, evaluated through the model's evaluation seam
-//! ([`Model::evaluate`]) where the model answers it and by autodiff where it does not, and
-//! offered to argmin as the cost `−f` with its gradient, and to Newton's method as one
-//! evaluation of what it asks for ([`NewtonProblem`]).
+//! ([`Model::evaluate`]) where the model answers it and by autodiff where it does not; the
+//! solvers see it in scaled coordinates (`optim::scaled`).
 //!
 //! Values alone run on the model's plain device and values with gradients on its autodiff
 //! device (every autodiff forward pass is followed by `backward`, so no graph is left alive).
@@ -12,10 +11,8 @@
 
 use std::cell::{Cell, RefCell};
 
-use argmin::core::{CostFunction, Error as ArgminError, Gradient};
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DMatrix;
 
-use super::newton::{CostEvaluation, NewtonProblem};
 use crate::backend::{self, Tensor};
 use crate::inference::{GradientMethod, HessianMethod};
 use crate::model::{Constraint, Model, Role, Want, to_natural_tensor};
@@ -380,6 +377,37 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         h
     }
 
+    /// `f(u)` with what `want` asks for; a Hessian the model does not have comes from forward
+    /// differences of the gradient ([`Objective::step_hessian`]).
+    pub(crate) fn evaluate_f(
+        &self,
+        u: &[f64],
+        want: Want,
+    ) -> (f64, Option<Vec<f64>>, Option<DMatrix<f64>>) {
+        let e = self.evaluate(u, want);
+        if !want.hessian {
+            return (e.value, e.gradient, None);
+        }
+        match e.hessian {
+            Some(h) => {
+                self.bump(|c| c.hessians += 1);
+                self.hessian_method.set(Some(HessianMethod::Analytic));
+                (e.value, e.gradient, Some(h))
+            }
+            None => {
+                let h = self.step_hessian(u);
+                let g = e.gradient.unwrap_or_else(|| self.value_and_gradient(u).1);
+                (e.value, Some(g), Some(h))
+            }
+        }
+    }
+
+    /// Whether the Hessian comes with the value and the gradient in one evaluation (the
+    /// model's seam answers both).
+    pub(crate) fn hessian_with_gradient(&self) -> bool {
+        self.closed.gradient && self.closed.hessian
+    }
+
     /// How the last Hessian was obtained.
     pub fn hessian_method(&self) -> Option<HessianMethod> {
         self.hessian_method.get()
@@ -391,69 +419,5 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
     }
 }
 
-/// Non-finite values are reported to argmin as errors, which end the run; the driver then says
-/// [`crate::StopReason::NonFinite`].
-fn finite(v: f64) -> Result<f64, ArgminError> {
-    if v.is_finite() {
-        Ok(v)
-    } else {
-        Err(ArgminError::msg(NON_FINITE))
-    }
-}
-
 /// The message of the error raised on non-finite values.
 pub(crate) const NON_FINITE: &str = "non-finite log-likelihood";
-
-impl<M: Model + ?Sized> CostFunction for &Objective<'_, M> {
-    type Param = DVector<f64>;
-    type Output = f64;
-    fn cost(&self, u: &DVector<f64>) -> Result<f64, ArgminError> {
-        // An infinite cost (−∞ log-likelihood) is a legitimate "worse" point for a line search.
-        let v = self.value(u.as_slice());
-        if v.is_nan() {
-            Err(ArgminError::msg(NON_FINITE))
-        } else {
-            Ok(-v)
-        }
-    }
-}
-
-impl<M: Model + ?Sized> Gradient for &Objective<'_, M> {
-    type Param = DVector<f64>;
-    type Gradient = DVector<f64>;
-    fn gradient(&self, u: &DVector<f64>) -> Result<DVector<f64>, ArgminError> {
-        let (_, g) = self.value_and_gradient(u.as_slice());
-        for v in &g {
-            finite(*v)?;
-        }
-        Ok(-DVector::from_vec(g))
-    }
-}
-
-impl<M: Model + ?Sized> NewtonProblem for &Objective<'_, M> {
-    fn hessian_with_gradient(&self) -> bool {
-        self.closed.gradient && self.closed.hessian
-    }
-
-    fn evaluate_cost(&self, u: &DVector<f64>, want: Want) -> Result<CostEvaluation, ArgminError> {
-        let u = u.as_slice();
-        let mut e = self.evaluate(u, want);
-        if want.hessian && e.hessian.is_none() {
-            e.hessian = Some(self.step_hessian(u));
-            e.gradient = e.gradient.or_else(|| Some(self.value_and_gradient(u).1));
-        } else if want.hessian {
-            self.bump(|c| c.hessians += 1);
-            self.hessian_method.set(Some(HessianMethod::Analytic));
-        }
-        if let Some(h) = &e.hessian {
-            for v in h.iter() {
-                finite(*v)?;
-            }
-        }
-        Ok(CostEvaluation {
-            cost: -e.value,
-            gradient: e.gradient.map(|g| -DVector::from_vec(g)),
-            hessian: e.hessian.map(|h| -h),
-        })
-    }
-}

@@ -11,7 +11,6 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::monitor::relative_gradient;
 use super::newton::no_worse;
 use super::{Objective, Optimum, StopReason};
 use crate::model::Model;
@@ -73,12 +72,12 @@ pub(crate) fn polish<M: Model + ?Sized>(
             break;
         }
         steps += 1;
-        if relative_gradient(&u, &gradient, value) <= gtol {
-            optimum.reason = StopReason::GradientTolerance;
-        }
         optimum.u = u;
         optimum.value = value;
         optimum.gradient = gradient;
+        if optimum.relative_gradient() <= gtol {
+            optimum.reason = StopReason::GradientTolerance;
+        }
     }
     steps
 }
