@@ -2,15 +2,10 @@
 
 use std::time::Instant;
 
-use nalgebra::DMatrix;
-
 use crate::data::ModelFrame;
 use crate::error::{MleError, Result};
-use crate::inference::{
-    FitResult, HessianMethod, ParamEstimate, chi2_sf, covariance, normal_quantile,
-    normal_two_sided_p,
-};
-use crate::model::{Constraint, Link, Model, ModelKind};
+use crate::inference::{FitResult, HessianMethod, Wald, chi2_sf, covariance, wald};
+use crate::model::{Link, Model, ModelKind};
 use crate::optim::{
     Convergence, FitOptions, Objective, Observer, StopReason, maximize, newton_step_in_se, norm,
     settle,
@@ -128,38 +123,23 @@ pub fn fit_observed<M: Model + ?Sized>(
     }
 
     let level = options.level;
-    let zcrit = normal_quantile(0.5 + level / 2.0);
-    let (cov_natural, not_identified) = match (&cov_u, separation.is_some()) {
-        (Ok(c), false) => {
-            let d: Vec<f64> = constraints
-                .iter()
-                .zip(&u)
-                .map(|(c, u)| c.derivative(*u))
-                .collect();
-            let p = d.len();
-            (
-                Some(DMatrix::from_fn(p, p, |i, j| c[(i, j)] * d[i] * d[j])),
-                None,
-            )
-        }
+    let identified = match (&cov_u, separation.is_some()) {
+        (Ok(c), false) => Some(c),
         (Err(e), false) => {
             warnings.push(e.explain());
-            (None, Some(e.clone()))
+            None
         }
-        (_, true) => (None, None),
+        (_, true) => None,
     };
-    let estimates: Vec<ParamEstimate> = (0..params.len())
-        .map(|j| {
-            let se = cov_natural.as_ref().map(|m| m[(j, j)].sqrt());
-            // the unconstrained-scale error, for the interval, only where the natural one exists
-            let se_u = cov_u
-                .as_ref()
-                .ok()
-                .filter(|_| se.is_some())
-                .map(|m| m[(j, j)].sqrt());
-            estimate(&names[j], constraints[j], u[j], se, se_u, zcrit)
-        })
-        .collect();
+    let not_identified = cov_u
+        .as_ref()
+        .err()
+        .filter(|_| separation.is_none())
+        .cloned();
+    let Wald {
+        params: estimates,
+        covariance: cov_natural,
+    } = wald(&names, &constraints, &u, identified, level);
 
     let penalized = options.l2.is_some_and(|l| l > 0.0);
     // the maximizer's objective is the log-likelihood itself unless a penalty was subtracted
@@ -252,34 +232,4 @@ fn unconstrained_start(params: &[crate::model::Param], options: &FitOptions) -> 
             })
         })
         .collect()
-}
-
-/// One parameter's inference: Wald z and p for unconstrained parameters, and an interval built
-/// on the unconstrained scale (`u ± z·se_u`) and mapped back, so it respects the constraint.
-fn estimate(
-    name: &str,
-    c: Constraint,
-    u: f64,
-    se: Option<f64>,
-    se_u: Option<f64>,
-    zcrit: f64,
-) -> ParamEstimate {
-    let theta = c.to_natural(u);
-    let (z, p_value) = match (c, se) {
-        (Constraint::Free, Some(se)) => {
-            let z = theta / se;
-            (Some(z), Some(normal_two_sided_p(z)))
-        }
-        _ => (None, None),
-    };
-    ParamEstimate {
-        name: name.to_string(),
-        estimate: theta,
-        std_error: se,
-        z,
-        p_value,
-        ci_lower: se_u.map(|s| c.to_natural(u - zcrit * s)),
-        ci_upper: se_u.map(|s| c.to_natural(u + zcrit * s)),
-        constraint: c,
-    }
 }

@@ -18,7 +18,7 @@ use mle::optim::{Observer, Progress};
 use mle::output::write_file;
 use mle::persist::SavedModel;
 use mle::simulate::simulate;
-use mle::{FitOptions, FitResult, MleError, Optimizer};
+use mle::{FitOptions, MleError, Optimizer};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -286,45 +286,14 @@ fn print_json(value: &impl serde::Serialize) -> mle::Result<()> {
     Ok(())
 }
 
-/// The fit's JSON, with `sigma` and its standard error lifted to the top for gaussian fits.
-fn fit_json(r: &FitResult) -> mle::Result<serde_json::Value> {
-    let mut v = serde_json::to_value(r)?;
-    if let Some(sigma) = r.param("sigma").filter(|_| r.model == "gaussian") {
-        v["sigma"] = serde_json::json!(sigma.estimate);
-        v["sigma_std_error"] = serde_json::json!(sigma.std_error);
-    }
-    Ok(v)
-}
-
 fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     let kind = a.model;
-    match (kind.trials, &a.trials) {
-        (true, None) => {
-            return Err(MleError::InvalidOption(format!(
-                "{} needs --trials (a column of trial counts, or one number for every row)",
-                kind.name()
-            )));
-        }
-        (false, Some(_)) => {
-            return Err(MleError::InvalidOption(format!(
-                "{} takes no --trials (binomial counts successes out of trials)",
-                kind.name()
-            )));
-        }
-        _ => {}
-    }
-    let link = kind.link(a.link)?;
     let offset = match (&a.offset, &a.exposure) {
         (Some(c), _) => Some(OffsetSpec::Column(c.clone())),
-        (None, Some(_)) if link != Link::Log => {
-            return Err(MleError::InvalidOption(format!(
-                "--exposure needs the log link; the {} model has the {link} link (use --offset)",
-                kind.name()
-            )));
-        }
         (None, Some(c)) => Some(OffsetSpec::Exposure(c.clone())),
         (None, None) => None,
     };
+    let link = kind.check_request(a.link, a.trials.is_some(), offset.as_ref())?;
     let frame = frame(&a.data, a.trials.as_deref(), offset)?;
     let mut options = FitOptions::default().gtol(a.tol).level(a.level);
     if let Some(o) = a.optimizer {
@@ -340,7 +309,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     let result = mle::fit_frame(kind, &frame, link, &options, &mut progress)?;
     progress.finish();
     if a.json {
-        print_json(&fit_json(&result)?)?;
+        print_json(&result.to_json_value()?)?;
     } else {
         out!("{result}");
     }

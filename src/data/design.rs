@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::csv::shortest;
 use super::dataset::{Column, Dataset};
+use super::frame::{ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec};
 use crate::error::{MleError, Result};
 
 /// The name given to the column of ones.
@@ -221,112 +222,6 @@ fn check_columns(source: &str, names: &[String], values: &[f64], intercept: bool
     Ok(())
 }
 
-/// How the response is read from a [`Dataset`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ResponseSpec {
-    /// A numeric column, used as it is.
-    Column(String),
-    /// A column compared with one level: 1 where it equals `level`, else 0 (`species = setosa`).
-    Level {
-        /// The column (text or numeric).
-        column: String,
-        /// The level that counts as 1.
-        level: String,
-    },
-}
-
-impl ResponseSpec {
-    /// Parses `COLUMN` or `COLUMN=LEVEL`.
-    pub fn parse(s: &str) -> Self {
-        match s.split_once('=') {
-            Some((c, l)) => ResponseSpec::Level {
-                column: c.trim().into(),
-                level: l.trim().into(),
-            },
-            None => ResponseSpec::Column(s.trim().into()),
-        }
-    }
-
-    /// The column the response is read from.
-    pub fn column(&self) -> &str {
-        match self {
-            ResponseSpec::Column(c) | ResponseSpec::Level { column: c, .. } => c,
-        }
-    }
-}
-
-/// Number of trials per row, for binomial data.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TrialsSpec {
-    /// A column of trial counts.
-    Column(String),
-    /// The same number of trials for every row.
-    Constant(f64),
-}
-
-/// An offset added to the linear predictor: a column as it is, or the logarithm of an exposure
-/// column (counts per unit of time or population, with the log link).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OffsetSpec {
-    /// The column's values.
-    Column(String),
-    /// The logarithm of the column's values, which must be positive.
-    Exposure(String),
-}
-
-impl OffsetSpec {
-    /// The column it is read from.
-    pub fn column(&self) -> &str {
-        match self {
-            OffsetSpec::Column(c) | OffsetSpec::Exposure(c) => c,
-        }
-    }
-
-    /// The offset of the rows of `data`.
-    ///
-    /// # Errors
-    /// [`MleError::UnknownColumn`]; [`MleError::BadValue`] naming the row for a value that is
-    /// not finite or an exposure that is not positive.
-    pub fn read(&self, data: &Dataset) -> Result<Vec<f64>> {
-        let values = finite(data, self.column())?;
-        match self {
-            OffsetSpec::Column(_) => Ok(values.to_vec()),
-            OffsetSpec::Exposure(c) => {
-                if let Some(i) = values.iter().position(|v| *v <= 0.0) {
-                    return Err(data.bad_value(
-                        i + 1,
-                        c,
-                        &format!(
-                            "an exposure must be positive, found {}",
-                            shortest(values[i])
-                        ),
-                    ));
-                }
-                Ok(values.iter().map(|v| v.ln()).collect())
-            }
-        }
-    }
-}
-
-/// The parts of a model that come from a dataset: design, response, (binomial) trials and an
-/// offset.
-#[derive(Debug, Clone)]
-pub struct ModelFrame {
-    /// The design matrix.
-    pub design: Design,
-    /// The response column's name (with `=LEVEL` if it was made from a level).
-    pub response_name: String,
-    /// The response values.
-    pub response: Vec<f64>,
-    /// Trials per row, when asked for.
-    pub trials: Option<Vec<f64>>,
-    /// The offset per row (the logarithm of the exposure), when asked for.
-    pub offset: Option<Vec<f64>>,
-    /// Where the offset came from.
-    pub offset_spec: Option<OffsetSpec>,
-}
-
 /// Builds a [`ModelFrame`] from a [`Dataset`].
 ///
 /// # Examples
@@ -386,6 +281,34 @@ impl DesignBuilder {
         self
     }
 
+    /// Whether `column` plays another part than a covariate's: the response, the trials, the
+    /// offset.
+    pub(super) fn takes_part(&self, column: &str) -> bool {
+        let trials = match &self.trials {
+            Some(TrialsSpec::Column(c)) => Some(c.as_str()),
+            _ => None,
+        };
+        column == self.response.column()
+            || Some(column) == trials
+            || Some(column) == self.offset.as_ref().map(OffsetSpec::column)
+    }
+
+    /// The covariates: the columns asked for, or by default each of `candidates` (the columns
+    /// that can be covariates) that plays no other part.
+    pub(super) fn covariates<'a>(
+        &self,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<String> {
+        match &self.columns {
+            Some(c) => c.clone(),
+            None => candidates
+                .into_iter()
+                .filter(|n| !self.takes_part(n))
+                .map(String::from)
+                .collect(),
+        }
+    }
+
     /// Reads the columns and validates them.
     ///
     /// # Errors
@@ -405,20 +328,7 @@ impl DesignBuilder {
             Some(TrialsSpec::Column(c)) => Some(finite(data, c)?.to_vec()),
             Some(TrialsSpec::Constant(m)) => Some(vec![*m; data.n_rows()]),
         };
-        let trials_col = match &self.trials {
-            Some(TrialsSpec::Column(c)) => Some(c.as_str()),
-            _ => None,
-        };
-        let offset_col = self.offset.as_ref().map(OffsetSpec::column);
-        let names: Vec<String> = match &self.columns {
-            Some(c) => c.clone(),
-            None => data
-                .covariate_names()
-                .into_iter()
-                .filter(|n| *n != y_col && Some(*n) != trials_col && Some(*n) != offset_col)
-                .map(String::from)
-                .collect(),
-        };
+        let names = self.covariates(data.covariate_names());
         let offset = self.offset.as_ref().map(|o| o.read(data)).transpose()?;
         let mut cols = Vec::with_capacity(names.len());
         for name in &names {
@@ -438,36 +348,8 @@ impl DesignBuilder {
     }
 }
 
-impl ModelFrame {
-    /// A frame whose design has no more columns than rows.
-    pub(super) fn new(
-        source: &str,
-        design: Design,
-        response_name: String,
-        response: Vec<f64>,
-        trials: Option<Vec<f64>>,
-    ) -> Result<Self> {
-        if design.n_cols() > design.n_rows() {
-            return Err(MleError::Design(format!(
-                "{source}: {} parameters but only {} {}; the model cannot be identified",
-                design.n_cols(),
-                design.n_rows(),
-                if design.n_rows() == 1 { "row" } else { "rows" }
-            )));
-        }
-        Ok(Self {
-            design,
-            response_name,
-            response,
-            trials,
-            offset: None,
-            offset_spec: None,
-        })
-    }
-}
-
 /// A numeric column whose values are all finite.
-fn finite<'a>(data: &'a Dataset, name: &str) -> Result<&'a [f64]> {
+pub(super) fn finite<'a>(data: &'a Dataset, name: &str) -> Result<&'a [f64]> {
     let values = data.numeric(name)?;
     if let Some(i) = values.iter().position(|v| !v.is_finite()) {
         return Err(data.bad_value(

@@ -5,12 +5,12 @@ mod batches;
 mod csv;
 mod dataset;
 mod design;
+mod frame;
 mod records;
 mod stream;
 
 pub use batches::MAX_RECORD_BYTES;
 pub use csv::{NamedColumn, read_csv, shortest, write_csv, write_csv_to};
 pub use dataset::{Column, Dataset};
-pub use design::{
-    Design, DesignBuilder, INTERCEPT, ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec,
-};
+pub use design::{Design, DesignBuilder, INTERCEPT};
+pub use frame::{ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec};

@@ -8,7 +8,8 @@ use rayon::prelude::*;
 use super::batches::{Batches, pieces_per_batch};
 use super::csv::read_csv;
 use super::dataset::parse_number;
-use super::design::{Design, DesignBuilder, INTERCEPT, ModelFrame, ResponseSpec, TrialsSpec};
+use super::design::{Design, DesignBuilder, INTERCEPT};
+use super::frame::{ModelFrame, ResponseSpec, TrialsSpec};
 use crate::alloc::reserve_total;
 use crate::error::{MleError, Result};
 
@@ -160,28 +161,21 @@ impl Plan {
                 Some(Trials::Column)
             }
         };
-        let covariates: Vec<&str> = match &builder.columns {
-            Some(columns) => columns.iter().map(String::as_str).collect(),
-            // every column but the response and trials: all must be numbers, as checked below
-            None => headers
-                .iter()
-                .zip(&slots)
-                .filter(|(_, s)| **s == Slot::Skip)
-                .map(|(h, _)| h.as_str())
-                .collect(),
-        };
+        // by default every column but those that play another part: all must be numbers, as
+        // the parse checks
+        let covariates = builder.covariates(headers.iter().map(String::as_str));
         let offset = usize::from(builder.intercept);
         let mut names: Vec<String> = Vec::with_capacity(covariates.len() + offset);
         if builder.intercept {
             names.push(INTERCEPT.to_string());
         }
-        for (k, name) in covariates.iter().enumerate() {
-            let i = index(name)?;
-            if slots[i] != Slot::Skip || (builder.intercept && *name == INTERCEPT) {
+        for (k, name) in covariates.into_iter().enumerate() {
+            let i = index(&name)?;
+            if slots[i] != Slot::Skip || (builder.intercept && name == INTERCEPT) {
                 return None;
             }
             slots[i] = Slot::Covariate(k + offset);
-            names.push((*name).to_string());
+            names.push(name);
         }
         Some(Self {
             slots,

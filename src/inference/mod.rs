@@ -6,6 +6,7 @@ mod dist;
 mod lr;
 mod results;
 pub(crate) mod summary;
+mod wald;
 
 pub use covariance::{NotIdentified, covariance};
 pub use dist::{
@@ -14,47 +15,9 @@ pub use dist::{
 };
 pub use lr::{LrTest, lr_test};
 pub use results::{FitResult, ParamEstimate};
+pub use wald::{Wald, wald};
+
+/// How the derivatives behind a fit were obtained (defined with the optimizer, which obtains
+/// them; here for the results that report them).
+pub use crate::optim::{GradientMethod, HessianMethod};
 pub use summary::{format_cell, format_number};
-
-/// How the gradients the optimizer followed were obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GradientMethod {
-    /// Reverse-mode autodiff of the model's tensor expression.
-    Autodiff,
-    /// The model's closed-form derivatives, one pass over the data
-    /// ([`crate::model::Model::derivatives`]); the test suite checks them against autodiff.
-    ClosedForm,
-}
-
-impl GradientMethod {
-    /// Words for the summary.
-    pub fn describe(self) -> &'static str {
-        match self {
-            GradientMethod::Autodiff => "autodiff",
-            GradientMethod::ClosedForm => "closed form",
-        }
-    }
-}
-
-/// How the Hessian behind the standard errors was obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HessianMethod {
-    /// The model's exact Hessian (`XᵀWX` for the generalized linear models).
-    Analytic,
-    /// Central differences of the exact autodiff gradient, step
-    /// [`crate::optim::HESSIAN_STEP`]` · max(|uⱼ|, 1)`, symmetrized: about 1e-11 relative error
-    /// in the standard errors.
-    GradientDifferences,
-}
-
-impl HessianMethod {
-    /// Words for the summary.
-    pub fn describe(self) -> &'static str {
-        match self {
-            HessianMethod::Analytic => "analytic",
-            HessianMethod::GradientDifferences => "gradient differences",
-        }
-    }
-}

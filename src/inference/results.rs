@@ -138,11 +138,30 @@ impl FitResult {
         }
     }
 
-    /// The result as one JSON object.
+    /// The result as one JSON value: every field, and each constrained parameter (a scale
+    /// `sigma`, a dispersion `alpha`, a shape, a probability `p`) also at the top level with
+    /// its standard error (`sigma`, `sigma_std_error`).
     ///
     /// # Errors
     /// [`MleError::Json`] (only for non-finite numbers, which JSON cannot hold).
+    pub fn to_json_value(&self) -> Result<serde_json::Value> {
+        let mut v = serde_json::to_value(self)?;
+        for p in self
+            .params
+            .iter()
+            .filter(|p| p.constraint != Constraint::Free)
+        {
+            v[&p.name] = serde_json::json!(p.estimate);
+            v[format!("{}_std_error", p.name)] = serde_json::json!(p.std_error);
+        }
+        Ok(v)
+    }
+
+    /// The result as one JSON object ([`FitResult::to_json_value`]).
+    ///
+    /// # Errors
+    /// As [`FitResult::to_json_value`].
     pub fn to_json(&self) -> Result<String> {
-        Ok(serde_json::to_string_pretty(self)?)
+        Ok(serde_json::to_string_pretty(&self.to_json_value()?)?)
     }
 }

@@ -199,6 +199,39 @@ impl ModelKind {
         )))
     }
 
+    /// The link of a fit of this model asked for with `link` (the model's own where `None`),
+    /// trials (or not) and `offset`, once the request is checked: binomial counts need trials
+    /// and no other model takes them; an exposure needs the log link.
+    ///
+    /// # Errors
+    /// [`MleError::InvalidOption`] saying what does not fit the model.
+    pub fn check_request(
+        self,
+        link: Option<Link>,
+        trials: bool,
+        offset: Option<&crate::data::OffsetSpec>,
+    ) -> Result<Link> {
+        let name = self.0.name;
+        if self.0.trials && !trials {
+            return Err(MleError::InvalidOption(format!(
+                "{name} needs trials (a column of trial counts, or one number for every row)"
+            )));
+        }
+        if !self.0.trials && trials {
+            return Err(MleError::InvalidOption(format!(
+                "{name} takes no trials (binomial counts successes out of trials)"
+            )));
+        }
+        let link = self.link(link)?;
+        if matches!(offset, Some(crate::data::OffsetSpec::Exposure(_))) && link != Link::Log {
+            return Err(MleError::InvalidOption(format!(
+                "an exposure needs the log link; the {name} model has the {link} link (give \
+                 the logarithm as an offset instead)"
+            )));
+        }
+        Ok(link)
+    }
+
     /// The model of `frame` with `link`, on `device`.
     ///
     /// # Errors

@@ -4,6 +4,7 @@
 
 mod convergence;
 mod line_search;
+mod methods;
 mod monitor;
 mod newton;
 mod objective;
@@ -12,6 +13,7 @@ mod polish;
 mod scaled;
 
 pub use convergence::{Convergence, Observer, Progress, StopReason};
+pub use methods::{GradientMethod, HessianMethod};
 pub use monitor::relative_gradient;
 pub use newton::{CostEvaluation, Newton, NewtonProblem};
 pub use objective::{Counts, FORWARD_HESSIAN_STEP, HESSIAN_STEP, Objective};

@@ -13,8 +13,8 @@ use std::cell::{Cell, RefCell};
 
 use nalgebra::DMatrix;
 
+use super::methods::{GradientMethod, HessianMethod};
 use crate::backend::{self, Tensor};
-use crate::inference::{GradientMethod, HessianMethod};
 use crate::model::{Constraint, Model, Role, Want, to_natural_tensor};
 
 /// Relative step of the central differences of the autodiff gradient:

@@ -1,0 +1,142 @@
+//! What a model takes from a dataset: how its response, trials and offset are read
+//! ([`ResponseSpec`], [`TrialsSpec`], [`OffsetSpec`]) and the frame they make with the design
+//! ([`ModelFrame`]).
+
+use super::csv::shortest;
+use super::dataset::Dataset;
+use super::design::{Design, finite};
+use crate::error::{MleError, Result};
+
+/// How the response is read from a [`Dataset`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseSpec {
+    /// A numeric column, used as it is.
+    Column(String),
+    /// A column compared with one level: 1 where it equals `level`, else 0 (`species = setosa`).
+    Level {
+        /// The column (text or numeric).
+        column: String,
+        /// The level that counts as 1.
+        level: String,
+    },
+}
+
+impl ResponseSpec {
+    /// Parses `COLUMN` or `COLUMN=LEVEL`.
+    pub fn parse(s: &str) -> Self {
+        match s.split_once('=') {
+            Some((c, l)) => ResponseSpec::Level {
+                column: c.trim().into(),
+                level: l.trim().into(),
+            },
+            None => ResponseSpec::Column(s.trim().into()),
+        }
+    }
+
+    /// The column the response is read from.
+    pub fn column(&self) -> &str {
+        match self {
+            ResponseSpec::Column(c) | ResponseSpec::Level { column: c, .. } => c,
+        }
+    }
+}
+
+/// Number of trials per row, for binomial data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrialsSpec {
+    /// A column of trial counts.
+    Column(String),
+    /// The same number of trials for every row.
+    Constant(f64),
+}
+
+/// An offset added to the linear predictor: a column as it is, or the logarithm of an exposure
+/// column (counts per unit of time or population, with the log link).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetSpec {
+    /// The column's values.
+    Column(String),
+    /// The logarithm of the column's values, which must be positive.
+    Exposure(String),
+}
+
+impl OffsetSpec {
+    /// The column it is read from.
+    pub fn column(&self) -> &str {
+        match self {
+            OffsetSpec::Column(c) | OffsetSpec::Exposure(c) => c,
+        }
+    }
+
+    /// The offset of the rows of `data`.
+    ///
+    /// # Errors
+    /// [`MleError::UnknownColumn`]; [`MleError::BadValue`] naming the row for a value that is
+    /// not finite or an exposure that is not positive.
+    pub fn read(&self, data: &Dataset) -> Result<Vec<f64>> {
+        let values = finite(data, self.column())?;
+        match self {
+            OffsetSpec::Column(_) => Ok(values.to_vec()),
+            OffsetSpec::Exposure(c) => {
+                if let Some(i) = values.iter().position(|v| *v <= 0.0) {
+                    return Err(data.bad_value(
+                        i + 1,
+                        c,
+                        &format!(
+                            "an exposure must be positive, found {}",
+                            shortest(values[i])
+                        ),
+                    ));
+                }
+                Ok(values.iter().map(|v| v.ln()).collect())
+            }
+        }
+    }
+}
+
+/// The parts of a model that come from a dataset: design, response, (binomial) trials and an
+/// offset.
+#[derive(Debug, Clone)]
+pub struct ModelFrame {
+    /// The design matrix.
+    pub design: Design,
+    /// The response column's name (with `=LEVEL` if it was made from a level).
+    pub response_name: String,
+    /// The response values.
+    pub response: Vec<f64>,
+    /// Trials per row, when asked for.
+    pub trials: Option<Vec<f64>>,
+    /// The offset per row (the logarithm of the exposure), when asked for.
+    pub offset: Option<Vec<f64>>,
+    /// Where the offset came from.
+    pub offset_spec: Option<OffsetSpec>,
+}
+
+impl ModelFrame {
+    /// A frame whose design has no more columns than rows.
+    pub(super) fn new(
+        source: &str,
+        design: Design,
+        response_name: String,
+        response: Vec<f64>,
+        trials: Option<Vec<f64>>,
+    ) -> Result<Self> {
+        if design.n_cols() > design.n_rows() {
+            return Err(MleError::Design(format!(
+                "{source}: {} parameters but only {} {}; the model cannot be identified",
+                design.n_cols(),
+                design.n_rows(),
+                if design.n_rows() == 1 { "row" } else { "rows" }
+            )));
+        }
+        Ok(Self {
+            design,
+            response_name,
+            response,
+            trials,
+            offset: None,
+            offset_spec: None,
+        })
+    }
+}
