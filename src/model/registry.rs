@@ -214,19 +214,20 @@ impl ModelKind {
         let name = self.0.name;
         if self.0.trials && !trials {
             return Err(MleError::InvalidOption(format!(
-                "{name} needs trials (a column of trial counts, or one number for every row)"
+                "{name} needs trials (`--trials`: a column of trial counts, or one number for \
+                 every row)"
             )));
         }
         if !self.0.trials && trials {
             return Err(MleError::InvalidOption(format!(
-                "{name} takes no trials (binomial counts successes out of trials)"
+                "{name} takes no trials (`--trials` is for binomial: successes out of trials)"
             )));
         }
         let link = self.link(link)?;
         if matches!(offset, Some(crate::data::OffsetSpec::Exposure(_))) && link != Link::Log {
             return Err(MleError::InvalidOption(format!(
-                "an exposure needs the log link; the {name} model has the {link} link (give \
-                 the logarithm as an offset instead)"
+                "an exposure (`--exposure`) needs the log link; the {name} model has the {link} \
+                 link (give the logarithm as an offset instead)"
             )));
         }
         Ok(link)
