@@ -81,11 +81,12 @@ pub fn fit_observed<M: Model + ?Sized>(
         });
     }
     let u0 = unconstrained_start(&params, options)?;
-    // every solver here ends a successful line search by asking for the gradient at the point it
-    // accepted: evaluate value and gradient together
     let options = &options.settled(model.closed_form().hessian);
-    let objective = Objective::new(model, options.l2, true).closed_form(options.closed_form);
-    let f0 = objective.value(&u0);
+    // the line-search methods ask for the gradient wherever they ask for a value: evaluate the
+    // two together; Newton's method asks for exactly what it needs
+    let eager = options.chosen() != crate::optim::Optimizer::Newton;
+    let objective = Objective::new(model, options.l2, eager).closed_form(options.closed_form);
+    let f0 = objective.start_value(&u0, !eager);
     if !f0.is_finite() {
         return Err(MleError::NonFiniteStart { value: f0 });
     }

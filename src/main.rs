@@ -200,6 +200,12 @@ macro_rules! outln {
 fn main() -> ExitCode {
     remove_temporaries_when_interrupted();
     let cli = Cli::parse();
+    // the worker threads, started here so that a machine without the memory for them is told
+    // so (rayon would panic where it first needed them)
+    if let Err(e) = rayon::ThreadPoolBuilder::new().build_global() {
+        eprintln!("error: not enough memory or threads to start the worker threads: {e}");
+        return ExitCode::from(3);
+    }
     let outcome = match cli.command {
         Command::Fit(a) => fit(a),
         Command::Ols(a) => linear(a, false),

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side timing of `mle` and the tools users would otherwise pick (statsmodels,
 # scikit-learn, glum) on the same simulated CSV, one thread each, every fit the fastest of five
-# runs; then a custom likelihood (Poisson regression, n = 100,000) against statsmodels'
-# GenericLikelihoodModel.
+# runs: logistic, Gaussian, Poisson and Gamma regression; then a custom likelihood (Poisson
+# regression, n = 100,000) against statsmodels' GenericLikelihoodModel.
 #   bash benches/peers/run.sh [ROWS] [COLS]        (default 1000000 10)
 # Installs the Python peers into .venv-bench/ (ignored by git) on first use.
 set -euo pipefail
@@ -52,6 +52,14 @@ gauss="$dir/gaussian_${rows}_${cols}.csv"
 fastest_of_5 "$dir/compare" ols_time_s "$mle" compare --data "$gauss" --y y --json
 fastest_of_5 "$dir/linear" wall_time_s "$mle" fit linear --data "$gauss" --y y --optimizer newton --json
 .venv-bench/bin/python benches/peers/linear.py "$gauss" "$dir/compare.json" "$dir/linear.json"
+
+# Poisson and Gamma regression (log link) against statsmodels' GLM, scikit-learn and glum
+for family in poisson gamma; do
+  glm_csv="$dir/${family}_${rows}_${cols}.csv"
+  [ -f "$glm_csv" ] || "$mle" simulate "$family" --n "$rows" --p "$cols" --seed 1 --out "$glm_csv" > /dev/null
+  fastest_of_5 "$dir/$family" wall_time_s "$mle" fit "$family" --data "$glm_csv" --y y --json
+  .venv-bench/bin/python benches/peers/glm.py "$family" "$glm_csv" "$dir/$family.json"
+done
 
 # a custom likelihood: mle's generic autodiff path against statsmodels' GenericLikelihoodModel
 poisson="$dir/poisson_100000.csv"

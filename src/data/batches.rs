@@ -154,7 +154,7 @@ impl Batches {
     ///
     /// # Errors
     /// [`MleError::Io`] when the file cannot be read; [`MleError::Csv`] for a record longer
-    /// than [`MAX_RECORD_BYTES`].
+    /// than [`MAX_RECORD_BYTES`]; [`MleError::OutOfMemory`] when the next batch does not fit.
     pub(super) fn next(&mut self, pieces: usize) -> Result<Option<Batch<'_>>> {
         self.buf.drain(..self.used);
         self.used = 0;
@@ -183,6 +183,7 @@ impl Batches {
 
     /// Appends up to another batch of bytes to `buf`, noting when the file has ended.
     fn fill(&mut self) -> Result<()> {
+        crate::alloc::reserve(&mut self.buf, self.batch_bytes, "the reading buffer")?;
         let want = self.batch_bytes as u64;
         let got = (&mut self.file)
             .take(want)

@@ -11,9 +11,9 @@ use std::sync::{Arc, OnceLock};
 use nalgebra::DMatrix;
 
 use super::evaluation::{Evaluation, Want};
-use super::family::{Family, RowTensors, Start};
+use super::family::{Aux, Family, RowTensors, Start};
 use super::link::Link;
-use super::pass::{pass, pass_without_xwx};
+use super::pass::{Known, pass_leaving};
 use super::{Model, NullModel, Param, Role, Separation};
 use crate::backend::{self, Device, Tensor};
 use crate::data::{Design, shortest};
@@ -83,6 +83,9 @@ pub struct Glm<F: Family> {
     /// The rows' constant terms, when not all zero, and their sum.
     constant: Option<Vec<f64>>,
     constant_total: f64,
+    /// The rows' `cᵢ` of `a·cᵢ` ([`Family::aux_weight`]), when not all zero, and their sum.
+    aux_weight: Option<Vec<f64>>,
+    aux_weight_total: f64,
     /// `XᵀX`, for families whose curvature in `η` is the same in every row.
     gram: Option<DMatrix<f64>>,
     start: Start,
@@ -171,6 +174,10 @@ impl<F: Family> Glm<F> {
             .map(|i| family.constant(response.y[i], trial(i)))
             .collect();
         let constant_total = constant.iter().sum();
+        let aux_weight: Vec<f64> = (0..n)
+            .map(|i| family.aux_weight(response.y[i], trial(i)))
+            .collect();
+        let aux_weight_total = aux_weight.iter().sum();
         let x = design.shared_values();
         let gram = family
             .constant_curvature(link)
@@ -203,6 +210,8 @@ impl<F: Family> Glm<F> {
             offset: response.offset.map(<[f64]>::to_vec),
             constant: constant.iter().any(|c| *c != 0.0).then_some(constant),
             constant_total,
+            aux_weight: aux_weight.iter().any(|c| *c != 0.0).then_some(aux_weight),
+            aux_weight_total,
             gram,
             start,
             tensors: OnceLock::new(),
@@ -333,29 +342,52 @@ impl<F: Family> Model for Glm<F> {
     /// (Gaussian) `Xᵀ diag(ℓ'') X` is `ℓ''·XᵀX` from the `XᵀX` formed once.
     fn evaluate(&self, theta: &[f64], want: Want) -> Option<Evaluation> {
         let p = self.p();
-        let aux = self.family.aux().is_some();
-        let a = if aux { theta[p] } else { f64::NAN };
+        let has_aux = self.family.aux().is_some();
+        let a = if has_aux { theta[p] } else { f64::NAN };
+        let aux = if has_aux { Aux::new(a) } else { Aux::none() };
         let (y, family, link) = (&self.y, &self.family, self.link);
         let offset = self.offset.as_deref();
         let trials = self.trials.as_deref();
         let row = |i: usize, eta: f64| {
             let eta = offset.map_or(eta, |o| eta + o[i]);
-            family.row(link, y[i], trials.map_or(1.0, |m| m[i]), eta, a)
+            family.row(link, y[i], trials.map_or(1.0, |m| m[i]), eta, &aux)
         };
         let beta = &theta[..p];
-        let mut e = match &self.gram {
-            Some(g) if want.hessian => {
-                let mut e = pass_without_xwx(&self.x, p, beta, aux, want, row);
-                // the curvature in η is the same in every row: take it from the first
-                let d2 = row(0, dot(&self.x[..p], beta)).d2;
-                if let Some(h) = &mut e.hessian {
-                    h.view_mut((0, 0), (p, p)).copy_from(&(g * d2));
-                }
-                e
-            }
-            _ => pass(&self.x, p, beta, aux, want, row),
+        // blocks of the Hessian known without summing them: a curvature the same in every row
+        // times XᵀX, cross derivatives a multiple of the gradient
+        let cross = has_aux
+            .then(|| family.cross_from_gradient(link, a))
+            .flatten();
+        let known = Known {
+            xwx: self.gram.is_some(),
+            cross: cross.is_some(),
         };
+        let mut e = pass_leaving(&self.x, p, beta, has_aux, known, want, row);
+        if let Some(h) = &mut e.hessian {
+            if let Some(g) = &self.gram {
+                let d2 = row(0, dot(&self.x[..p], beta)).d2;
+                h.view_mut((0, 0), (p, p)).copy_from(&(g * d2));
+            }
+            if let (Some(c), Some(gradient)) = (cross, &e.gradient) {
+                for j in 0..p {
+                    h[(j, p)] = c * gradient[j];
+                    h[(p, j)] = c * gradient[j];
+                }
+            }
+        }
         e.value += self.constant_total;
+        if let Some(c) = &self.aux_weight {
+            // a·Σcᵢ, left out of the rows
+            e.value += a * self.aux_weight_total;
+            if let Some(g) = &mut e.gradient {
+                g[p] += self.aux_weight_total;
+            }
+            if let Some(s) = &mut e.scores {
+                for (i, c) in c.iter().enumerate() {
+                    s.values[i * (p + 1) + p] += c;
+                }
+            }
+        }
         Some(e)
     }
 

@@ -6,6 +6,7 @@ use rand::SeedableRng;
 
 use super::*;
 use crate::backend::value_and_gradient;
+use crate::model::ModelKind;
 use crate::model::family::{Binomial, Gamma, Gaussian, NegativeBinomial, Poisson};
 
 /// A design of `n` rows: an intercept and two covariates in [−1, 1].
@@ -45,6 +46,10 @@ fn responses<F: Family>(
 /// scores' sum against the gradient.
 fn agrees<F: Family>(model: &Glm<F>, theta: &[f64]) {
     let what = format!("{} / {}", model.family().name(), model.link());
+    agrees_as(model, theta, &what);
+}
+
+fn agrees_as(model: &dyn Model, theta: &[f64], what: &str) {
     let want = Want {
         gradient: true,
         hessian: true,
@@ -85,6 +90,41 @@ fn agrees<F: Family>(model: &Glm<F>, theta: &[f64]) {
     // the value alone, and the gradient alone, agree with the full evaluation
     let alone = model.evaluate(theta, Want::VALUE).unwrap();
     assert!(close(alone.value, e.value, 1e-13), "{what}");
+}
+
+/// Every model of the registry with every link it takes, on data it simulates: a family added
+/// to the registry is checked here without a line of its own.
+#[test]
+fn every_registered_model_agrees_with_autodiff() {
+    let device = crate::backend::default_device().unwrap();
+    for kind in ModelKind::all() {
+        let (columns, truth) = crate::simulate::simulate(kind, 400, 2, 9).unwrap();
+        let column = |name: &str| columns.iter().find(|c| c.0 == name).map(|c| c.1.clone());
+        let x = Design::from_columns(
+            &["x1", "x2"],
+            &[column("x1").unwrap(), column("x2").unwrap()],
+            true,
+        )
+        .unwrap();
+        let frame = crate::data::ModelFrame {
+            design: x,
+            response_name: truth.response.clone(),
+            response: column(&truth.response).unwrap(),
+            trials: truth.trials.as_deref().and_then(column),
+            offset: None,
+            offset_spec: None,
+        };
+        for &link in kind.links() {
+            let model = kind.build(&frame, link, &device).unwrap();
+            if !model.closed_form().gradient {
+                continue; // the coin-flip proportion: autodiff gradients by design
+            }
+            // near the maximum (where every link's mean is in its range), not at it
+            let fitted = crate::fit(&model, &crate::FitOptions::default()).unwrap();
+            let theta: Vec<f64> = fitted.estimates().iter().map(|v| v * 1.05 + 0.01).collect();
+            agrees_as(&*model, &theta, &format!("{} / {link}", kind.name()));
+        }
+    }
 }
 
 #[test]

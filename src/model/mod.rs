@@ -50,7 +50,9 @@ mod separation;
 pub use builtin::Logistic;
 pub use constraint::{Constraint, to_natural_tensor};
 pub use evaluation::{Evaluation, Scores, Want};
-pub use family::{Binomial, Family, Gamma, Gaussian, NegativeBinomial, Poisson};
+pub use family::{
+    Aux, Binomial, Family, Gamma, Gaussian, MeanTerms, NegativeBinomial, Poisson, RowTensors, Start,
+};
 pub use glm::{Glm, Response};
 pub use link::{Link, Mean};
 pub use pass::{RowTerms, linear_pass, linear_pass_log, pass};

@@ -78,12 +78,24 @@ impl RowTerms {
 }
 
 /// The layout of the parameters of a pass: `p` coefficients, then the auxiliary parameter if
-/// any; and whether the pass forms `Xᵀ diag(f'') X` (not where the caller has it already).
+/// any; and which blocks of the Hessian the pass forms (not those the caller has already).
 #[derive(Debug, Clone, Copy)]
 struct Layout {
     p: usize,
     aux: bool,
+    /// `Xᵀ diag(f'') X`.
     xwx: bool,
+    /// `Xᵀ ∂²f/∂η∂a`.
+    cross: bool,
+}
+
+/// Which blocks of the Hessian a pass leaves to its caller.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Known {
+    /// `Xᵀ diag(f'') X` (a curvature that is the same in every row times `XᵀX`).
+    pub xwx: bool,
+    /// `Xᵀ ∂²f/∂η∂a` (a multiple of the gradient).
+    pub cross: bool,
 }
 
 impl Layout {
@@ -115,7 +127,7 @@ impl Sums {
             gradient: vec![0.0; p],
             hessian,
             xwx: (hessian && layout.xwx).then(|| DMatrix::zeros(p, p)),
-            cross: vec![0.0; if aux && hessian { p } else { 0 }],
+            cross: vec![0.0; if aux && hessian && layout.cross { p } else { 0 }],
             da: 0.0,
             daa: 0.0,
         }
@@ -172,6 +184,8 @@ fn add_to(a: &mut [f64], b: &[f64]) {
 /// Per-thread scratch space: the block's sums, the linear predictor, the first derivatives,
 /// the cross derivatives and the scaled rows.
 struct Scratch {
+    /// Whether the gradient is summed (not for a value alone).
+    want_gradient: bool,
     total: Sums,
     block: Sums,
     eta: Vec<f64>,
@@ -194,23 +208,30 @@ pub fn pass<F>(x: &[f64], p: usize, beta: &[f64], aux: bool, want: Want, row: F)
 where
     F: Fn(usize, f64) -> RowTerms + Sync,
 {
-    pass_in(x, beta, Layout { p, aux, xwx: true }, want, row)
+    pass_leaving(x, p, beta, aux, Known::default(), want, row)
 }
 
-/// As [`pass`], leaving the block `Xᵀ diag(f'') X` of the Hessian zero, for a caller that has
-/// it already (a curvature that is the same in every row times `XᵀX`).
-pub(crate) fn pass_without_xwx<F>(
+/// As [`pass`], leaving the blocks of the Hessian that `known` names zero, for a caller that
+/// has them already.
+pub(crate) fn pass_leaving<F>(
     x: &[f64],
     p: usize,
     beta: &[f64],
     aux: bool,
+    known: Known,
     want: Want,
     row: F,
 ) -> Evaluation
 where
     F: Fn(usize, f64) -> RowTerms + Sync,
 {
-    pass_in(x, beta, Layout { p, aux, xwx: false }, want, row)
+    let layout = Layout {
+        p,
+        aux,
+        xwx: !known.xwx,
+        cross: !known.cross,
+    };
+    pass_in(x, beta, layout, want, row)
 }
 
 fn pass_in<F>(x: &[f64], beta: &[f64], layout: Layout, want: Want, row: F) -> Evaluation
@@ -226,6 +247,7 @@ where
     let rows = block_rows(p);
     let n = x.len() / p;
     let scratch = || Scratch {
+        want_gradient: want.gradient || want.hessian || want.scores,
         total: Sums::zero(layout, want.hessian),
         block: Sums::zero(layout, want.hessian),
         eta: Vec::with_capacity(rows),
@@ -363,7 +385,8 @@ fn block<F>(
     s.d1.clear();
     s.dea.clear();
     let want_hessian = s.block.xwx.is_some();
-    let want_cross = s.block.hessian && layout.aux;
+    let want_cross = s.block.hessian && layout.aux && layout.cross;
+    let want_gradient = !s.block.gradient.is_empty() && s.want_gradient;
     let (mut value, mut product, mut da, mut daa) = (0.0, 1.0, 0.0, 0.0);
     let mut scores = scores.map(|out| out.chunks_exact_mut(layout.k()));
     for (k, (xr, &eta)) in xb.chunks_exact(p).zip(&s.eta).enumerate() {
@@ -379,7 +402,9 @@ fn block<F>(
             value += product.ln();
             product = 1.0;
         }
-        s.d1.push(t.d1);
+        if want_gradient {
+            s.d1.push(t.d1);
+        }
         if layout.aux {
             da += t.da;
             daa += t.daa;
@@ -402,7 +427,9 @@ fn block<F>(
     s.block.value = value + product.ln();
     s.block.da = da;
     s.block.daa = daa;
-    scaled_row_sum(&mut s.block.gradient, xb, &s.d1);
+    if want_gradient {
+        scaled_row_sum(&mut s.block.gradient, xb, &s.d1);
+    }
     if let Some(h) = &mut s.block.xwx {
         // columns of `scaled_t` (p × m) are fᵢ'' xᵢ; `xb_rows` (m × p) is the block itself
         let scaled_t = DMatrixView::from_slice(&s.scaled, p, m);

@@ -37,7 +37,7 @@ pub struct ModelSpec {
 /// The built-in models: name, aliases, family, link, the links it may be given (its own alone
 /// where empty), whether its response comes with trials, and how it is built.
 #[rustfmt::skip]
-pub static MODELS: [ModelSpec; 8] = [
+pub static MODELS: &[ModelSpec] = &[
     spec("logistic", &["bernoulli"], &Binomial, Link::Logit, &[], false, glm::<Binomial>),
     spec("probit", &[], &Binomial, Link::Probit, &[], false, glm::<Binomial>),
     spec("cloglog", &[], &Binomial, Link::Cloglog, &[], false, glm::<Binomial>),

@@ -82,9 +82,9 @@ pub fn maximize<M: Model + ?Sized>(
     observer: &mut dyn Observer,
 ) -> Result<Optimum> {
     // the line-search methods work in coordinates whitened by the information at the start;
-    // Newton's steps are invariant to them
+    // Newton's steps are invariant to them, its stopping rules to the Jacobi scaling
     let scaled = match options.chosen() {
-        Optimizer::Newton => Scaled::new(objective, Transform::identity(u0.len())),
+        Optimizer::Newton => Scaled::jacobi(objective, &u0),
         _ => Scaled::whitened(objective, &u0),
     };
     let handover = (options.chosen() == Optimizer::Lbfgs && HANDOVER_GTOL > options.gtol)
@@ -139,8 +139,8 @@ pub fn settle<M: Model + ?Sized>(
         .clone()
         .optimizer(Optimizer::Newton)
         .gtol(options.gtol.min(DEFAULT_GTOL));
-    let identity = Scaled::new(objective, Transform::identity(optimum.u.len()));
-    let (mut rest, _) = solve(&identity, optimum.u.clone(), &newton, None, observer)?;
+    let scaled = Scaled::new(objective, optimum.transform.clone());
+    let (mut rest, _) = solve(&scaled, optimum.u.clone(), &newton, None, observer)?;
     rest.iterations += optimum.iterations;
     rest.polish_steps = optimum.polish_steps;
     rest.transform = optimum.transform;

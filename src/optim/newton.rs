@@ -24,7 +24,7 @@ pub const NEWTON_SE_TOL: f64 = 1e-6;
 
 /// Sufficient-decrease constant of the Armijo condition.
 const ARMIJO_C: f64 = 1e-4;
-/// Step halvings before the line search gives up.
+/// Shortened steps before the line search gives up.
 const MAX_HALVINGS: usize = 60;
 /// Relative rounding level of a log-likelihood value: differences of ℓ below
 /// `VALUE_ROUNDING · max(|ℓ|, 1)` are taken as noise. A sum of 10⁶ terms carries about 1e-13

@@ -183,7 +183,14 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         }
         let want_gradient = want.gradient || (self.eager_gradient && !want.hessian);
         let entry = if self.closed.gradient && (!want.hessian || self.closed.hessian) {
-            self.closed_form_entry(u, want.hessian)
+            let want = if want.hessian {
+                Want::HESSIAN
+            } else if want_gradient {
+                Want::GRADIENT
+            } else {
+                Want::VALUE
+            };
+            self.closed_form_entry(u, want)
         } else {
             let mut entry = if want_gradient || want.hessian {
                 self.bump(|c| c.gradients += 1);
@@ -215,20 +222,19 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         entry
     }
 
-    /// An evaluation from the model's seam: value, gradient and, if `hessian`, the Hessian,
-    /// carried to the unconstrained scale with the penalty.
-    fn closed_form_entry(&self, u: &[f64], hessian: bool) -> Entry {
+    /// An evaluation from the model's seam with what `want` asks for, carried to the
+    /// unconstrained scale with the penalty.
+    fn closed_form_entry(&self, u: &[f64], want: Want) -> Entry {
         let theta = self.natural(u);
-        let want = if hessian {
-            Want::HESSIAN
+        if want.gradient {
+            self.bump(|c| c.gradients += 1);
         } else {
-            Want::GRADIENT
-        };
-        self.bump(|c| c.gradients += 1);
+            self.bump(|c| c.values += 1);
+        }
         let e = self
             .model
             .evaluate(&theta, want)
-            .filter(|e| e.gradient.is_some())
+            .filter(|e| want.met_by(e.holds()))
             .unwrap_or_else(|| {
                 // a model that announced closed forms and then gave none: autodiff
                 self.used_autodiff.set(true);
@@ -245,24 +251,32 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
                     scores: None,
                 }
             });
-        let (mut value, mut g) = (e.value, e.gradient.unwrap_or_default());
+        let mut value = e.value;
+        let mut gradient = e.gradient;
         if let Some((lambda, _, mask)) = &self.penalty {
-            for ((g, t), m) in g.iter_mut().zip(&theta).zip(mask) {
+            for (j, (t, m)) in theta.iter().zip(mask).enumerate() {
                 if *m {
                     value -= lambda / 2.0 * t * t;
-                    *g -= lambda * t;
+                    if let Some(g) = &mut gradient {
+                        g[j] -= lambda * t;
+                    }
                 }
             }
         }
         // ∂f/∂u = ∂f/∂θ · t'(u)
-        for ((g, c), u) in g.iter_mut().zip(&self.constraints).zip(u) {
-            *g *= c.derivative(*u);
+        if let Some(g) = &mut gradient {
+            for ((g, c), u) in g.iter_mut().zip(&self.constraints).zip(u) {
+                *g *= c.derivative(*u);
+            }
         }
-        let hessian = e.hessian.map(|h| self.chain_rule(u, h, &g));
+        let hessian = match (e.hessian, &gradient) {
+            (Some(h), Some(g)) => Some(self.chain_rule(u, h, g)),
+            _ => None,
+        };
         Entry {
             u: u.to_vec(),
             value,
-            gradient: Some(g),
+            gradient,
             hessian,
         }
     }
@@ -279,6 +293,20 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
             None => self.value_and_gradient(u).1,
         };
         Some(self.chain_rule(u, h_theta, &g_u))
+    }
+
+    /// `f(u₀)` at the start, evaluated with what the first iteration of the solver will ask for
+    /// there (the gradient, and the Hessian for Newton's method where it comes in the same pass),
+    /// so that the start costs one evaluation, not two.
+    pub fn start_value(&self, u0: &[f64], newton: bool) -> f64 {
+        let want = if newton && self.hessian_with_gradient() {
+            Want::HESSIAN
+        } else if newton || self.eager_gradient {
+            Want::GRADIENT
+        } else {
+            Want::VALUE
+        };
+        self.evaluate(u0, want).value
     }
 
     /// `f(u)`.

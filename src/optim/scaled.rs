@@ -6,10 +6,14 @@
 //! neither the units of the covariates (statsmodels' star98 runs from 1 to 10⁶) nor their
 //! correlations stall L-BFGS or steepest ascent. Where the information at the start is not
 //! positive definite, `T` is the Jacobi scaling alone, `Tⱼⱼ = 1/√|∂²f/∂uⱼ²|`. Newton's method,
-//! whose steps are invariant to such changes of coordinates, runs with `T = I`.
+//! whose steps are invariant to such changes of coordinates, runs with the Jacobi scaling, so
+//! that its stopping rules (the relative gradient) do not depend on the units of the
+//! covariates either.
 //!
 //! argmin minimizes, so the problem offered is the cost `−f(Tv)` with gradient `−Tᵀ∇f` and
 //! Hessian `−Tᵀ ∇²f T`.
+
+use std::cell::RefCell;
 
 use argmin::core::{CostFunction, Error as ArgminError, Gradient};
 use nalgebra::{DMatrix, DVector};
@@ -32,6 +36,16 @@ impl Transform {
         Self {
             t: DMatrix::identity(p, p),
             t_inv: DMatrix::identity(p, p),
+        }
+    }
+
+    /// The Jacobi scaling alone: `Tⱼⱼ = 1/√|Iⱼⱼ|` (1 where that is zero or not finite).
+    pub fn jacobi(information: &DMatrix<f64>) -> Self {
+        let (_, s) = jacobi_scaling(information);
+        let p = s.len();
+        Self {
+            t: DMatrix::from_diagonal(&DVector::from_vec(s.clone())),
+            t_inv: DMatrix::from_diagonal(&DVector::from_iterator(p, s.iter().map(|s| 1.0 / s))),
         }
     }
 
@@ -98,6 +112,9 @@ impl Transform {
 pub(crate) struct Scaled<'o, 'a, M: Model + ?Sized> {
     objective: &'o Objective<'a, M>,
     transform: Transform,
+    /// The Hessian (in `u`) the transform was made from and the `v` it was taken at, handed to
+    /// the first Newton iteration there instead of being evaluated twice.
+    start: RefCell<Option<(Vec<f64>, DMatrix<f64>)>>,
 }
 
 impl<'o, 'a, M: Model + ?Sized> Scaled<'o, 'a, M> {
@@ -106,13 +123,26 @@ impl<'o, 'a, M: Model + ?Sized> Scaled<'o, 'a, M> {
         Self {
             objective,
             transform,
+            start: RefCell::new(None),
         }
     }
 
     /// `objective` whitened by its information at `u0` ([`Transform::whitening`]).
     pub fn whitened(objective: &'o Objective<'a, M>, u0: &[f64]) -> Self {
-        let information = -objective.step_hessian(u0);
-        Self::new(objective, Transform::whitening(&information))
+        let h = objective.step_hessian(u0);
+        Self::new(objective, Transform::whitening(&-&h)).starting_with(u0, h)
+    }
+
+    /// `objective` scaled by the diagonal of its information at `u0` ([`Transform::jacobi`]).
+    pub fn jacobi(objective: &'o Objective<'a, M>, u0: &[f64]) -> Self {
+        let h = objective.step_hessian(u0);
+        Self::new(objective, Transform::jacobi(&-&h)).starting_with(u0, h)
+    }
+
+    /// Keeps `h`, the Hessian at `u0`, for the first Newton iteration at `v = T⁻¹u₀`.
+    fn starting_with(self, u0: &[f64], h: DMatrix<f64>) -> Self {
+        *self.start.borrow_mut() = Some((self.v(u0), h));
+        self
     }
 
     /// The objective.
@@ -178,7 +208,22 @@ impl<M: Model + ?Sized> NewtonProblem for &Scaled<'_, '_, M> {
     }
 
     fn evaluate_cost(&self, v: &DVector<f64>, want: Want) -> Result<CostEvaluation, ArgminError> {
-        let (value, gradient, hessian) = self.objective.evaluate_f(&self.u(v.as_slice()), want);
+        let kept = want
+            .hessian
+            .then(|| {
+                self.start
+                    .borrow_mut()
+                    .take_if(|(v0, _)| v0 == v.as_slice())
+            })
+            .flatten();
+        let u = self.u(v.as_slice());
+        let (value, gradient, hessian) = match kept {
+            Some((_, h)) => {
+                let (value, gradient, _) = self.objective.evaluate_f(&u, Want::GRADIENT);
+                (value, gradient, Some(h))
+            }
+            None => self.objective.evaluate_f(&u, want),
+        };
         let hessian = hessian.map(|h| -self.transform.hessian_v(&h));
         if let Some(h) = &hessian {
             for v in h.iter() {

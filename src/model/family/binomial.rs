@@ -13,7 +13,7 @@
 use rand::RngCore;
 use rand_distr::Distribution;
 
-use super::{Family, RowTensors, Start, is_whole, ln_gamma, weighted_mean};
+use super::{Aux, Family, RowTensors, Start, is_whole, ln_gamma, weighted_mean};
 use crate::backend::Tensor;
 use crate::data::shortest;
 use crate::model::link::{Link, inverse_mills, log_normal_cdf, log_normal_cdf_tensor};
@@ -111,7 +111,7 @@ impl Family for Binomial {
         }
     }
 
-    fn row(&self, link: Link, k: f64, m: f64, eta: f64, _aux: f64) -> RowTerms {
+    fn row(&self, link: Link, k: f64, m: f64, eta: f64, _: &Aux) -> RowTerms {
         match link {
             Link::Probit => probit(k, m, eta),
             Link::Cloglog => cloglog(k, m, eta),

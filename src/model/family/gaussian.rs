@@ -4,7 +4,7 @@
 use rand::RngCore;
 use rand_distr::Distribution;
 
-use super::{Family, MeanTerms, RowTensors, Start, mean_variance};
+use super::{Aux, Family, MeanTerms, RowTensors, Start, mean_variance};
 use crate::backend::Tensor;
 use crate::data::shortest;
 use crate::model::link::Link;
@@ -52,7 +52,9 @@ impl Family for Gaussian {
         -LN_SQRT_2PI
     }
 
-    /// `β = 0` and the maximum of `σ` there, `σ = √(Σyᵢ²/n)`.
+    /// `β = 0` and the maximum of `σ` there, `σ = √(Σyᵢ²/n)` (from the intercept-only maximum,
+    /// `ȳ` and the standard deviation, Newton's first steps in `ln σ` overshoot: 12 passes over
+    /// the data against 7 on a million rows).
     fn start(&self, y: &[f64], _: &[f64]) -> Start {
         let mean_square = y.iter().map(|v| v * v).sum::<f64>() / y.len() as f64;
         Start {
@@ -67,13 +69,14 @@ impl Family for Gaussian {
 
     /// With `r = y − μ`: `ℓ_μ = r/σ²`, `ℓ_μμ = −1/σ²`, `ℓ_σ = −1/σ + r²/σ³`,
     /// `ℓ_σσ = 1/σ² − 3r²/σ⁴`, `ℓ_μσ = −2r/σ³`.
-    fn row(&self, link: Link, y: f64, _: f64, eta: f64, sigma: f64) -> RowTerms {
+    fn row(&self, link: Link, y: f64, _: f64, eta: f64, aux: &Aux) -> RowTerms {
+        let sigma = aux.value;
         let m = link.mean(eta);
         let r = y - m.mu;
         let s2 = sigma * sigma;
         let z2 = r * r / s2;
         MeanTerms {
-            value: -0.5 * z2 - sigma.ln(),
+            value: -0.5 * z2 - aux.ln,
             d_mu: r / s2,
             d_mu2: -1.0 / s2,
             d_a: (z2 - 1.0) / sigma,
@@ -97,6 +100,11 @@ impl Family for Gaussian {
 
     fn constant_curvature(&self, link: Link) -> bool {
         link == Link::Identity
+    }
+
+    /// `∂²ℓ/∂η∂σ = −2r/σ³ = −(2/σ)·∂ℓ/∂η` with the identity link.
+    fn cross_from_gradient(&self, link: Link, sigma: f64) -> Option<f64> {
+        (link == Link::Identity).then_some(-2.0 / sigma)
     }
 
     /// `−n ln σ̂₀ − n/2 − n ln √(2π)` with `σ̂₀² = Σ(yᵢ − ȳ)²/n`.

@@ -39,6 +39,65 @@ pub struct Start {
     pub aux: f64,
 }
 
+/// A family's auxiliary parameter `a` with the functions of it that row terms use, computed once
+/// per evaluation rather than once per row (a digamma function per row would cost more than the
+/// rest of a Gamma row).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Aux {
+    /// `a`.
+    pub value: f64,
+    /// `ln a`.
+    pub ln: f64,
+    /// `ln Γ(a)`.
+    pub ln_gamma: f64,
+    /// `ψ(a)`.
+    pub digamma: f64,
+    /// `ψ'(a)`.
+    pub trigamma: f64,
+    /// `1/a`.
+    pub recip: f64,
+    /// `ln Γ(1/a)`.
+    pub ln_gamma_recip: f64,
+    /// `ψ(1/a)`.
+    pub digamma_recip: f64,
+    /// `ψ'(1/a)`.
+    pub trigamma_recip: f64,
+}
+
+impl Aux {
+    /// `a` and its functions.
+    pub fn new(a: f64) -> Self {
+        use special::Gamma as _;
+        let recip = 1.0 / a;
+        Self {
+            value: a,
+            ln: a.ln(),
+            ln_gamma: ln_gamma(a),
+            digamma: a.digamma(),
+            trigamma: a.trigamma(),
+            recip,
+            ln_gamma_recip: ln_gamma(recip),
+            digamma_recip: recip.digamma(),
+            trigamma_recip: recip.trigamma(),
+        }
+    }
+
+    /// For a family without an auxiliary parameter: nothing computed.
+    pub fn none() -> Self {
+        Self {
+            value: f64::NAN,
+            ln: f64::NAN,
+            ln_gamma: f64::NAN,
+            digamma: f64::NAN,
+            trigamma: f64::NAN,
+            recip: f64::NAN,
+            ln_gamma_recip: f64::NAN,
+            digamma_recip: f64::NAN,
+            trigamma_recip: f64::NAN,
+        }
+    }
+}
+
 /// The data of the rows as tensors, for the tensor expression of a family.
 #[derive(Debug, Clone)]
 pub struct RowTensors {
@@ -89,11 +148,28 @@ pub trait Family: Send + Sync + std::fmt::Debug + 'static {
         0.0
     }
 
+    /// `cᵢ` where `ℓᵢ` holds the term `a·cᵢ`, the auxiliary parameter times a function of the
+    /// data alone (`ν ln yᵢ` for the Gamma shape), left out of [`Family::row`]: the model sums
+    /// `Σcᵢ` once and adds `aΣcᵢ` to the value and `Σcᵢ` to the gradient, instead of taking a
+    /// logarithm per row at every evaluation. 0 (the default) for none.
+    fn aux_weight(&self, _y: f64, _trials: f64) -> f64 {
+        0.0
+    }
+
     /// Where a fit on these responses starts.
     fn start(&self, y: &[f64], trials: &[f64]) -> Start;
 
-    /// Row terms of `ℓᵢ` without [`Family::constant`] at `η`, with auxiliary parameter `aux`.
-    fn row(&self, link: Link, y: f64, trials: f64, eta: f64, aux: f64) -> RowTerms;
+    /// Row terms of `ℓᵢ` without [`Family::constant`] and without `a·cᵢ`
+    /// ([`Family::aux_weight`]) at `η`, with the auxiliary parameter `aux` (and its functions,
+    /// computed once per evaluation).
+    fn row(&self, link: Link, y: f64, trials: f64, eta: f64, aux: &Aux) -> RowTerms;
+
+    /// `c` where `∂²ℓᵢ/∂η∂a = c·∂ℓᵢ/∂η` in every row (so the pass need not sum the cross
+    /// derivatives: they are `c` times the gradient): `1/ν` for the Gamma shape, `−2/σ` for the
+    /// Gaussian scale with the identity link. `None` (the default) where there is no such `c`.
+    fn cross_from_gradient(&self, _link: Link, _aux: f64) -> Option<f64> {
+        None
+    }
 
     /// `ℓᵢ` without [`Family::constant`] as a tensor expression of `η` and the auxiliary
     /// parameter (a one-element tensor).
@@ -131,15 +207,21 @@ pub trait Family: Send + Sync + std::fmt::Debug + 'static {
     }
 }
 
-/// `ℓ` and its partial derivatives in the mean `μ` and the auxiliary parameter `a`, for
+/// `ℓᵢ` and its partial derivatives in the mean `μ` and the auxiliary parameter `a`, for
 /// families written in terms of `μ`; [`MeanTerms::through`] composes them with a link.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub(crate) struct MeanTerms {
+pub struct MeanTerms {
+    /// `ℓᵢ` (without the family's constant).
     pub value: f64,
+    /// `∂ℓᵢ/∂μ`.
     pub d_mu: f64,
+    /// `∂²ℓᵢ/∂μ²`.
     pub d_mu2: f64,
+    /// `∂ℓᵢ/∂a`.
     pub d_a: f64,
+    /// `∂²ℓᵢ/∂a²`.
     pub d_a2: f64,
+    /// `∂²ℓᵢ/∂μ∂a`.
     pub d_mu_a: f64,
 }
 

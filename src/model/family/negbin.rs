@@ -17,7 +17,7 @@ use rand::RngCore;
 use rand_distr::Distribution;
 use special::Gamma as _;
 
-use super::{Family, RowTensors, Start, is_whole, ln_gamma, mean_variance};
+use super::{Aux, Family, RowTensors, Start, is_whole, ln_gamma, mean_variance};
 use crate::backend::{Tensor, lgamma};
 use crate::data::shortest;
 use crate::model::link::Link;
@@ -31,8 +31,9 @@ const SUM_BELOW: f64 = 64.0;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NegativeBinomial;
 
-/// `ln Γ(y + θ) − ln Γ(θ)`, `ψ(y + θ) − ψ(θ)`, `ψ'(y + θ) − ψ'(θ)`.
-fn gamma_differences(y: f64, theta: f64) -> (f64, f64, f64) {
+/// `ln Γ(y + θ) − ln Γ(θ)`, `ψ(y + θ) − ψ(θ)`, `ψ'(y + θ) − ψ'(θ)` with `θ = 1/α` from `aux`.
+fn gamma_differences(y: f64, aux: &Aux) -> (f64, f64, f64) {
+    let theta = aux.recip;
     if y < SUM_BELOW {
         let (mut l, mut d1, mut d2) = (0.0, 0.0, 0.0);
         let mut j = 0.0;
@@ -46,9 +47,9 @@ fn gamma_differences(y: f64, theta: f64) -> (f64, f64, f64) {
         (l, d1, d2)
     } else {
         (
-            ln_gamma(y + theta) - ln_gamma(theta),
-            (y + theta).digamma() - theta.digamma(),
-            (y + theta).trigamma() - theta.trigamma(),
+            ln_gamma(y + theta) - aux.ln_gamma_recip,
+            (y + theta).digamma() - aux.digamma_recip,
+            (y + theta).trigamma() - aux.trigamma_recip,
         )
     }
 }
@@ -96,20 +97,15 @@ impl Family for NegativeBinomial {
         }
     }
 
-    fn row(&self, _: Link, y: f64, _: f64, eta: f64, alpha: f64) -> RowTerms {
+    fn row(&self, _: Link, y: f64, _: f64, eta: f64, aux: &Aux) -> RowTerms {
+        let (alpha, theta) = (aux.value, aux.recip);
         let mu = eta.exp();
-        let theta = 1.0 / alpha;
         let am = alpha * mu;
         let ln1p = am.ln_1p();
         let s = 1.0 + am;
-        let (lg, d1, d2) = gamma_differences(y, theta);
+        let (lg, d1, d2) = gamma_differences(y, aux);
         let r = y - mu;
-        let value =
-            lg + if y == 0.0 {
-                0.0
-            } else {
-                y * (alpha.ln() + eta)
-            } - (y + theta) * ln1p;
+        let value = lg + if y == 0.0 { 0.0 } else { y * (aux.ln + eta) } - (y + theta) * ln1p;
         let a2 = alpha * alpha;
         let b = ln1p - d1;
         let da = b / a2 + r / (alpha * s);

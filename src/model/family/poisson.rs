@@ -3,7 +3,7 @@
 use rand::RngCore;
 use rand_distr::Distribution;
 
-use super::{Family, MeanTerms, RowTensors, Start, is_whole, ln_gamma, mean_variance};
+use super::{Aux, Family, MeanTerms, RowTensors, Start, is_whole, ln_gamma, mean_variance};
 use crate::backend::Tensor;
 use crate::data::shortest;
 use crate::model::link::Link;
@@ -57,7 +57,7 @@ impl Family for Poisson {
 
     /// With the log link `f' = y − μ`, `f'' = −μ`; through a general link from
     /// `ℓ_μ = y/μ − 1`, `ℓ_μμ = −y/μ²`.
-    fn row(&self, link: Link, y: f64, _: f64, eta: f64, _: f64) -> RowTerms {
+    fn row(&self, link: Link, y: f64, _: f64, eta: f64, _: &Aux) -> RowTerms {
         let m = link.mean(eta);
         if link == Link::Log {
             return RowTerms::new(xlogy(y, eta) - m.mu, y - m.mu, -m.mu);
