@@ -167,6 +167,7 @@ pub fn fit_observed<M: Model + ?Sized>(
         .map(|c| newton_step_in_se(c, &g_final));
     Ok(FitResult {
         model: model.name().to_string(),
+        link: model.link().map(|l| l.to_string()),
         n_obs: model.n_obs(),
         convergence: Convergence {
             converged,

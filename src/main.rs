@@ -65,7 +65,8 @@ struct DataArgs {
     /// Response column; COLUMN=LEVEL makes a 0/1 response (species=setosa).
     #[arg(long, value_name = "COLUMN[=LEVEL]")]
     y: String,
-    /// Covariate columns (default: every numeric column but the response and trials).
+    /// Covariate columns (default: every numeric column but the response, trials, offset and
+    /// exposure).
     #[arg(long, value_name = "COL,COL,...", value_delimiter = ',')]
     x: Option<Vec<String>>,
     /// Fit without an intercept.
@@ -75,18 +76,21 @@ struct DataArgs {
 
 #[derive(Args)]
 struct FitArgs {
-    /// logistic (alias bernoulli), probit, cloglog, binomial, poisson, negbin (alias nb2),
-    /// gamma, or gaussian (alias linear).
-    #[arg(value_parser = parse_model)]
+    /// The model (the registry's list).
+    #[arg(value_parser = parse_model, help = ModelKind::describe_all())]
     model: ModelKind,
     #[command(flatten)]
     data: DataArgs,
     /// Binomial trials: a column of trial counts, or one number for every row.
     #[arg(long, value_name = "COLUMN|N", allow_negative_numbers = true)]
     trials: Option<String>,
-    /// The link: logit, probit or cloglog for binomial; log or inverse for gamma (default: the
-    /// model's own).
-    #[arg(long, value_name = "LINK", value_parser = parse_link)]
+    /// The link (the registry's list).
+    #[arg(
+        long,
+        value_name = "LINK",
+        value_parser = parse_link,
+        help = format!("The link: {} (default: the model's own)", ModelKind::describe_links())
+    )]
     link: Option<Link>,
     /// A column added to the linear predictor as it is.
     #[arg(long, value_name = "COLUMN", conflicts_with = "exposure")]

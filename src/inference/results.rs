@@ -40,6 +40,9 @@ pub struct ParamEstimate {
 pub struct FitResult {
     /// The model's name.
     pub model: String,
+    /// The link of a generalized linear model (`logit`, `log`, …).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub link: Option<String>,
     /// Number of observations.
     pub n_obs: usize,
     /// How the optimizer ended (flattened into the JSON object).

@@ -116,6 +116,9 @@ impl fmt::Display for FitResult {
             ("Gradient:", self.gradient_method.describe().to_string()),
             ("Hessian:", self.hessian_method.describe().to_string()),
         ];
+        if let Some(link) = &self.link {
+            left.insert(1, ("Link:", link.clone()));
+        }
         if let Some(l) = self.l2_penalty {
             left.push(("L2 penalty λ:", format!("{l}")));
         }
@@ -142,7 +145,8 @@ impl fmt::Display for FitResult {
         for i in 0..left.len().max(right.len()) {
             let (a, b) = left.get(i).cloned().unwrap_or(("", String::new()));
             let (x, y) = right.get(i).cloned().unwrap_or(("", String::new()));
-            writeln!(f, "{a:<20}{b:>22}   {x:<22}{y:>19}")?;
+            let line = format!("{a:<20}{b:>22}   {x:<22}{y:>19}");
+            writeln!(f, "{}", line.trim_end())?;
         }
         writeln!(f, "{}", "-".repeat(86))?;
         if self.separation.is_some() {

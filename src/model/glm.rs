@@ -399,6 +399,10 @@ impl<F: Family> Model for Glm<F> {
         }
     }
 
+    fn link(&self) -> Option<Link> {
+        Some(self.link)
+    }
+
     fn null_model(&self) -> Option<NullModel> {
         if !self.intercept || self.offset.is_some() {
             return None;

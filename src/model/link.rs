@@ -79,6 +79,7 @@ impl Link {
     }
 
     /// `μ = g⁻¹(η)` with its derivatives.
+    #[inline]
     pub fn mean(self, eta: f64) -> Mean {
         match self {
             Link::Logit => {

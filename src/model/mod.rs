@@ -185,6 +185,12 @@ pub trait Model {
         Want::VALUE
     }
 
+    /// The link between the linear predictor and the mean, for models that have one (the
+    /// report names it).
+    fn link(&self) -> Option<Link> {
+        None
+    }
+
     /// The intercept-only model, for the likelihood-ratio test and McFadden's pseudo-R².
     fn null_model(&self) -> Option<NullModel> {
         None
@@ -224,6 +230,9 @@ impl<M: Model + ?Sized> Model for Box<M> {
     }
     fn closed_form(&self) -> Want {
         (**self).closed_form()
+    }
+    fn link(&self) -> Option<Link> {
+        (**self).link()
     }
     fn null_model(&self) -> Option<NullModel> {
         (**self).null_model()

@@ -199,8 +199,8 @@ struct Scratch {
 /// [`RowTerms`].
 ///
 /// The gradient is `(Xᵀf', Σ ∂fᵢ/∂a)`, the Hessian `[[Xᵀ diag(f'') X, Xᵀ ∂²f/∂η∂a],
-/// [·, Σ ∂²fᵢ/∂a²]]`, the score of row `i` `(fᵢ' xᵢ, ∂fᵢ/∂a)`. Blocks of [`block_rows`] rows run
-/// in parallel on rayon's pool and are summed per block, then across blocks.
+/// [·, Σ ∂²fᵢ/∂a²]]`, the score of row `i` `(fᵢ' xᵢ, ∂fᵢ/∂a)`. Blocks of rows (about 256 KiB of
+/// `x` each) run in parallel on rayon's pool and are summed per block, then across blocks.
 ///
 /// # Panics
 /// When `x.len()` is not a multiple of `p` or `beta.len() != p` (programming errors).

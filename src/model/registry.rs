@@ -168,6 +168,36 @@ impl ModelKind {
         MODELS.iter().map(|m| m.name).collect()
     }
 
+    /// Every model by name, with its aliases: `logistic (alias bernoulli), probit, …, or
+    /// gaussian (alias linear)` (the command line's help).
+    pub fn describe_all() -> String {
+        let names: Vec<String> = MODELS
+            .iter()
+            .map(|m| match m.aliases {
+                [] => m.name.to_string(),
+                aliases => format!("{} (alias {})", m.name, aliases.join(", ")),
+            })
+            .collect();
+        match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{}, or {last}", rest.join(", ")),
+            _ => names.concat(),
+        }
+    }
+
+    /// The models that may be given a link other than their own, with those links: `logit,
+    /// probit or cloglog for binomial; log or inverse for gamma` (the command line's help).
+    pub fn describe_links() -> String {
+        let parts: Vec<String> = Self::all()
+            .filter(|m| m.links().len() > 1)
+            .map(|m| {
+                let links: Vec<&str> = m.links().iter().map(|l| l.name()).collect();
+                let (last, rest) = links.split_last().expect("more than one link");
+                format!("{} or {last} for {}", rest.join(", "), m.name())
+            })
+            .collect();
+        parts.join("; ")
+    }
+
     /// The model's name in results.
     pub fn name(self) -> &'static str {
         self.0.name

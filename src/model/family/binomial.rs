@@ -111,6 +111,7 @@ impl Family for Binomial {
         }
     }
 
+    #[inline]
     fn row(&self, link: Link, k: f64, m: f64, eta: f64, _: &Aux) -> RowTerms {
         match link {
             Link::Probit => probit(k, m, eta),

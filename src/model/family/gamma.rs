@@ -83,6 +83,7 @@ impl Family for Gamma {
         y.ln()
     }
 
+    #[inline]
     fn row(&self, link: Link, y: f64, _: f64, eta: f64, aux: &Aux) -> RowTerms {
         let nu = aux.value;
         let m = link.mean(eta);

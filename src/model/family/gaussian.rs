@@ -69,6 +69,7 @@ impl Family for Gaussian {
 
     /// With `r = y − μ`: `ℓ_μ = r/σ²`, `ℓ_μμ = −1/σ²`, `ℓ_σ = −1/σ + r²/σ³`,
     /// `ℓ_σσ = 1/σ² − 3r²/σ⁴`, `ℓ_μσ = −2r/σ³`.
+    #[inline]
     fn row(&self, link: Link, y: f64, _: f64, eta: f64, aux: &Aux) -> RowTerms {
         let sigma = aux.value;
         let m = link.mean(eta);

@@ -97,6 +97,7 @@ impl Family for NegativeBinomial {
         }
     }
 
+    #[inline]
     fn row(&self, _: Link, y: f64, _: f64, eta: f64, aux: &Aux) -> RowTerms {
         let (alpha, theta) = (aux.value, aux.recip);
         let mu = eta.exp();

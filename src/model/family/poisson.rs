@@ -57,6 +57,7 @@ impl Family for Poisson {
 
     /// With the log link `f' = y − μ`, `f'' = −μ`; through a general link from
     /// `ℓ_μ = y/μ − 1`, `ℓ_μμ = −y/μ²`.
+    #[inline]
     fn row(&self, link: Link, y: f64, _: f64, eta: f64, _: &Aux) -> RowTerms {
         let m = link.mean(eta);
         if link == Link::Log {
