@@ -85,6 +85,30 @@ pub fn default_device() -> Result<Device> {
     Backend::default().device()
 }
 
+/// The default device, made once for the process: where models without a device of their own
+/// ([`crate::model::Likelihood`]) keep their tensors. Should the default backend have been
+/// configured for another float type by someone else, this is that device as it is, and
+/// [`ensure_f64`] (which every fit calls) refuses it.
+pub fn shared_device() -> &'static Device {
+    static DEVICE: std::sync::OnceLock<Device> = std::sync::OnceLock::new();
+    DEVICE.get_or_init(|| default_device().unwrap_or_else(|_| Device::flex()))
+}
+
+/// Whether `device` computes in `f64`.
+///
+/// # Errors
+/// [`MleError::InvalidOption`] when it does not.
+pub fn ensure_f64(device: &Device) -> Result<()> {
+    let dtype = device.settings().float_dtype;
+    if dtype == FloatDType::F64 {
+        Ok(())
+    } else {
+        Err(MleError::InvalidOption(format!(
+            "the model's device computes in {dtype:?}; mle needs f64"
+        )))
+    }
+}
+
 /// A rank-1 tensor holding `values` on `device`.
 pub fn vector(values: &[f64], device: &Device) -> Tensor<1> {
     Tensor::from_data(TensorData::new(values.to_vec(), [values.len()]), device)
@@ -158,44 +182,6 @@ pub fn linear_predictor(x: &Tensor<2>, beta: Tensor<1>) -> Tensor<1> {
     x.clone().matmul(beta.reshape([p, 1])).reshape([n])
 }
 
-/// Lanczos coefficients for `g = 7`, nine terms (Godfrey's set, as in Numerical Recipes).
-const LANCZOS: [f64; 9] = [
-    0.999_999_999_999_809_9,
-    676.520_368_121_885_1,
-    -1_259.139_216_722_402_8,
-    771.323_428_777_653_1,
-    -176.615_029_162_140_6,
-    12.507_343_278_686_905,
-    -0.138_571_095_265_720_12,
-    9.984_369_578_019_572e-6,
-    1.505_632_735_149_311_6e-7,
-];
-
-/// `ln Γ(z)` for `z > 0`, elementwise, as a differentiable tensor expression (burn has no
-/// `lgamma`): Lanczos's approximation `Γ(z + 1) = √(2π) t^{z+½} e^{−t} A(z)`, `t = z + 7.5`,
-/// `A(z) = c₀ + Σₖ cₖ/(z + k)`, then `ln Γ(z) = ln Γ(z + 1) − ln z`. Relative error about
-/// 1e-15 (tested against statrs); its autodiff derivative is the digamma function to about
-/// 1e-13.
-///
-/// # Examples
-/// ```
-/// use mle::backend::{default_device, lgamma, to_vec, vector};
-/// let device = default_device().unwrap();
-/// let v = to_vec(lgamma(vector(&[0.5, 1.0, 10.0], &device)));
-/// assert!((v[0] - 0.5 * std::f64::consts::PI.ln()).abs() < 1e-14); // Γ(½) = √π
-/// assert!(v[1].abs() < 1e-14);
-/// assert!((v[2] - 362_880f64.ln()).abs() < 1e-13); // Γ(10) = 9!
-/// ```
-pub fn lgamma(z: Tensor<1>) -> Tensor<1> {
-    const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
-    let mut a = z.zeros_like() + LANCZOS[0];
-    for (k, c) in LANCZOS.iter().enumerate().skip(1) {
-        a = a + (z.clone() + k as f64).recip() * *c;
-    }
-    let t = z.clone() + 7.5;
-    (z.clone() + 0.5) * t.clone().log() - t + a.log() - z.log() + HALF_LN_2PI
-}
-
 /// Evaluates `f` at `u` on the plain device: value only, no graph is recorded.
 pub fn value(f: &dyn Fn(Tensor<1>) -> Tensor<1>, u: &[f64], device: &Device) -> f64 {
     scalar(f(vector(u, device)))
@@ -241,33 +227,6 @@ mod tests {
         let v = vec![0.1; 1_000_007];
         let s = scalar(sum(vector(&v, &device)));
         assert!((s - 100_000.7).abs() < 1e-8, "{s}");
-    }
-
-    /// `lgamma` against statrs' `ln_gamma`, and its autodiff derivative against the digamma
-    /// function (`special`), over the range negative binomial and Gamma fits reach.
-    #[test]
-    fn lgamma_and_its_derivative() {
-        use special::Gamma;
-        let device = default_device().unwrap();
-        let z = [
-            1e-3, 0.1, 0.5, 0.99, 1.0, 1.5, 2.0, 3.7, 10.0, 55.5, 1e3, 1e6,
-        ];
-        let v = to_vec(lgamma(vector(&z, &device)));
-        for (z, v) in z.iter().zip(&v) {
-            let want = statrs::function::gamma::ln_gamma(*z);
-            assert!(
-                (v - want).abs() <= 1e-14 * want.abs().max(1.0),
-                "{z}: {v} vs {want}"
-            );
-            let f = |u: Tensor<1>| lgamma(u).sum();
-            let (_, g) = value_and_gradient(&f, &[*z], &device);
-            let psi = z.digamma();
-            assert!(
-                (g[0] - psi).abs() <= 1e-12 * psi.abs().max(1.0),
-                "{z}: {} vs {psi}",
-                g[0]
-            );
-        }
     }
 
     #[test]

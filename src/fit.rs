@@ -30,13 +30,13 @@ pub fn fit<M: Model + ?Sized>(model: &M, options: &FitOptions) -> Result<FitResu
 ///
 /// # Errors
 /// Those of `build`, and as [`fit`].
-pub fn build_and_fit<M: Model>(
-    build: impl FnOnce() -> Result<M>,
+pub fn build_and_fit<M: Model + ?Sized>(
+    build: impl FnOnce() -> Result<Box<M>>,
     options: &FitOptions,
     observer: &mut dyn Observer,
 ) -> Result<FitResult> {
     let clock = Instant::now();
-    let mut result = fit_observed(&build()?, options, observer)?;
+    let mut result = fit_observed(&*build()?, options, observer)?;
     result.convergence.wall_time_s = clock.elapsed().as_secs_f64();
     Ok(result)
 }
@@ -68,6 +68,7 @@ pub fn fit_observed<M: Model + ?Sized>(
 ) -> Result<FitResult> {
     let clock = Instant::now();
     options.check()?;
+    crate::backend::ensure_f64(model.device())?;
     let params = model.params();
     let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
     if let Some(i) = (1..names.len()).find(|&i| names[..i].contains(&names[i])) {

@@ -25,6 +25,7 @@
 //! # Ok::<(), mle::MleError>(())
 //! ```
 
+pub mod ad;
 mod alloc;
 pub mod backend;
 pub mod closed_form;

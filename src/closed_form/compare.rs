@@ -60,7 +60,7 @@ pub fn compare_ols_mle(
     let clock = Instant::now();
     let closed = ols(design, y, options.get_level())?;
     let ols_time_s = clock.elapsed().as_secs_f64();
-    let mle = build_and_fit(|| Gaussian::new(design, y), options, &mut ())?;
+    let mle = build_and_fit(|| Gaussian::new(design, y).map(Box::new), options, &mut ())?;
     let p = design.n_cols();
     let n = design.n_rows() as f64;
     let max_rel_beta_diff = closed

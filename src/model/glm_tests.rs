@@ -120,7 +120,7 @@ fn every_registered_model_agrees_with_autodiff() {
                 continue; // the coin-flip proportion: autodiff gradients by design
             }
             // near the maximum (where every link's mean is in its range), not at it
-            let fitted = crate::fit(&model, &crate::FitOptions::default()).unwrap();
+            let fitted = crate::fit(&*model, &crate::FitOptions::default()).unwrap();
             let theta: Vec<f64> = fitted.estimates().iter().map(|v| v * 1.05 + 0.01).collect();
             agrees_as(&*model, &theta, &format!("{} / {link}", kind.name()));
         }

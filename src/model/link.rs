@@ -9,8 +9,9 @@
 //! | identity | `μ` | `η` | `1` |
 //! | inverse | `1/μ` | `1/η` | `−1/η²` |
 
-use std::f64::consts::{FRAC_1_SQRT_2, SQRT_2};
+use std::f64::consts::FRAC_1_SQRT_2;
 
+use crate::ad::special::log_ndtr;
 use crate::backend::Tensor;
 use crate::inference::normal_quantile;
 
@@ -147,7 +148,7 @@ impl Link {
     pub fn log_odds(self, eta: f64) -> f64 {
         match self {
             Link::Logit => eta,
-            Link::Probit => log_normal_cdf(eta) - log_normal_cdf(-eta),
+            Link::Probit => log_ndtr(eta) - log_ndtr(-eta),
             Link::Cloglog => {
                 // ln(1 − μ) = −e^η
                 let t = eta.exp();
@@ -201,43 +202,6 @@ impl std::fmt::Display for Link {
     }
 }
 
-/// `ln Φ(x)`, the logarithm of the standard normal distribution function, accurate in both
-/// tails: `ln(erfcx(−x/√2)/2) − x²/2` below 0, `ln(1 − erfc(x/√2)/2)` above.
-pub fn log_normal_cdf(x: f64) -> f64 {
-    use errorfunctions::RealErrorFunctions;
-    if x < 0.0 {
-        (0.5 * (-x * FRAC_1_SQRT_2).erfcx()).ln() - 0.5 * x * x
-    } else {
-        (-0.5 * libm::erfc(x * FRAC_1_SQRT_2)).ln_1p()
-    }
-}
-
-/// `ln Φ(x)` as a tensor expression, accurate in both tails: `ln((1 + erf(x/√2))/2)` above −3,
-/// and below it `ln φ(x) − ln v` with Laplace's continued fraction
-/// `v = t + 1/(t + 2/(t + 3/(t + …)))`, `t = −x`, for `Φ(x)/φ(x) = 1/v` (40 terms: relative
-/// error below 1e-14 from `t = 3` on).
-pub fn log_normal_cdf_tensor(x: Tensor<1>) -> Tensor<1> {
-    const SPLIT: f64 = -3.0;
-    const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
-    let lower = x.clone().lower_elem(SPLIT);
-    let by_erf =
-        ((x.clone().clamp_min(SPLIT) * FRAC_1_SQRT_2).erf() + 1.0).log() - std::f64::consts::LN_2;
-    let t = x.clamp_max(SPLIT).neg();
-    let mut v = t.clone();
-    for k in (1..=40).rev() {
-        v = t.clone() + v.recip() * f64::from(k);
-    }
-    let by_fraction = v.log().neg() - t.square() * 0.5 - HALF_LN_2PI;
-    by_erf.mask_where(lower, by_fraction)
-}
-
-/// `φ(x)/Φ(x)`, the inverse Mills ratio, accurate in both tails: `√(2/π)/erfcx(−x/√2)`.
-pub fn inverse_mills(x: f64) -> f64 {
-    use errorfunctions::RealErrorFunctions;
-    const SQRT_2_OVER_PI: f64 = 2.0 * FRAC_1_SQRT_2PI;
-    SQRT_2_OVER_PI / (-x / SQRT_2).erfcx()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,29 +227,6 @@ mod tests {
                 assert!((m.log_mu - m.mu.ln()).abs() < 1e-15 * m.mu.ln().abs().max(1.0));
                 assert_eq!(Link::parse(link.name()), Some(link));
             }
-        }
-    }
-
-    /// `ln Φ` and the Mills ratio far in the tails (SciPy 1.17.1 `special.log_ndtr`, and
-    /// `exp(norm.logpdf(x) − log_ndtr(x))`).
-    #[test]
-    fn normal_tails() {
-        let cases = [
-            (-40.0, -804.608_442_013_753_9, 40.024_968_847_210_886),
-            (-5.0, -15.064_998_393_988_727, 5.186_503_967_125_851_5),
-            (0.0, -std::f64::consts::LN_2, 0.797_884_560_802_865_4),
-            (3.0, -0.001_350_809_964_748_192_5, 0.004_437_839_042_125_666),
-            (
-                9.0,
-                -1.128_588_405_953_832_4e-19,
-                1.027_977_357_166_890_1e-18,
-            ),
-        ];
-        for (x, log_cdf, mills) in cases {
-            let l = log_normal_cdf(x);
-            assert!((l - log_cdf).abs() <= 1e-14 * log_cdf.abs(), "{x}: {l}");
-            let r = inverse_mills(x);
-            assert!((r - mills).abs() <= 1e-13 * mills, "{x}: {r}");
         }
     }
 }

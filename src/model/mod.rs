@@ -41,10 +41,14 @@ mod constraint;
 mod evaluation;
 pub mod family;
 mod glm;
+mod likelihood;
 mod link;
+mod methods;
+mod params;
 mod pass;
 mod proportion;
 pub mod registry;
+mod row_pass;
 mod separation;
 
 pub use builtin::Logistic;
@@ -54,7 +58,10 @@ pub use family::{
     Aux, Binomial, Family, Gamma, Gaussian, MeanTerms, NegativeBinomial, Poisson, RowTensors, Start,
 };
 pub use glm::{Glm, Response};
+pub use likelihood::Likelihood;
 pub use link::{Link, Mean};
+pub use methods::{GradientMethod, HessianMethod};
+pub use params::{DEFAULT_BLOCK_ROWS, Params, Rows, Theta};
 pub use pass::{RowTerms, linear_pass, linear_pass_log, pass};
 pub use proportion::Proportion;
 pub use registry::{MODELS, ModelKind, ModelSpec};
@@ -185,6 +192,12 @@ pub trait Model {
         Want::VALUE
     }
 
+    /// How [`evaluate`](Model::evaluate) computes the gradient and the Hessian it answers
+    /// (closed form and analytic, by default), for the report.
+    fn methods(&self) -> (GradientMethod, HessianMethod) {
+        (GradientMethod::ClosedForm, HessianMethod::Analytic)
+    }
+
     /// The link between the linear predictor and the mean, for models that have one (the
     /// report names it).
     fn link(&self) -> Option<Link> {
@@ -202,42 +215,5 @@ pub trait Model {
     /// the natural-scale information, `XᵀWX` for the generalized linear models).
     fn separation(&self, _theta: &[f64], _information: &DMatrix<f64>) -> Option<Separation> {
         None
-    }
-}
-
-/// A boxed model is a model (the registry builds its models as `Box<dyn Model>`).
-impl<M: Model + ?Sized> Model for Box<M> {
-    fn name(&self) -> &str {
-        (**self).name()
-    }
-    fn params(&self) -> Vec<Param> {
-        (**self).params()
-    }
-    fn n_obs(&self) -> usize {
-        (**self).n_obs()
-    }
-    fn device(&self) -> &Device {
-        (**self).device()
-    }
-    fn loglike_obs(&self, theta: Tensor<1>) -> Tensor<1> {
-        (**self).loglike_obs(theta)
-    }
-    fn loglike(&self, theta: Tensor<1>) -> Tensor<1> {
-        (**self).loglike(theta)
-    }
-    fn evaluate(&self, theta: &[f64], want: Want) -> Option<Evaluation> {
-        (**self).evaluate(theta, want)
-    }
-    fn closed_form(&self) -> Want {
-        (**self).closed_form()
-    }
-    fn link(&self) -> Option<Link> {
-        (**self).link()
-    }
-    fn null_model(&self) -> Option<NullModel> {
-        (**self).null_model()
-    }
-    fn separation(&self, theta: &[f64], information: &DMatrix<f64>) -> Option<Separation> {
-        (**self).separation(theta, information)
     }
 }

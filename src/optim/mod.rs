@@ -4,7 +4,6 @@
 
 mod convergence;
 mod line_search;
-mod methods;
 mod monitor;
 mod newton;
 mod objective;
@@ -12,8 +11,8 @@ mod options;
 mod polish;
 mod scaled;
 
+pub use crate::model::{GradientMethod, HessianMethod};
 pub use convergence::{Convergence, Observer, Progress, StopReason};
-pub use methods::{GradientMethod, HessianMethod};
 pub use monitor::relative_gradient;
 pub use newton::{CostEvaluation, Newton, NewtonProblem};
 pub use objective::{Counts, FORWARD_HESSIAN_STEP, HESSIAN_STEP, Objective};

@@ -13,9 +13,10 @@ use std::cell::{Cell, RefCell};
 
 use nalgebra::DMatrix;
 
-use super::methods::{GradientMethod, HessianMethod};
 use crate::backend::{self, Tensor};
-use crate::model::{Constraint, Model, Role, Want, to_natural_tensor};
+use crate::model::{
+    Constraint, GradientMethod, HessianMethod, Model, Role, Want, to_natural_tensor,
+};
 
 /// Relative step of the central differences of the autodiff gradient:
 /// `hⱼ = HESSIAN_STEP · max(|uⱼ|, 1)`, about ε^{1/3} (truncation and rounding errors balanced).
@@ -141,7 +142,7 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         if self.used_autodiff.get() || !self.closed.gradient {
             GradientMethod::Autodiff
         } else {
-            GradientMethod::ClosedForm
+            self.model.methods().0
         }
     }
 
@@ -342,7 +343,7 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         if self.closed.hessian
             && let Some(h) = self.evaluate(u, Want::HESSIAN).hessian
         {
-            self.hessian_method.set(Some(HessianMethod::Analytic));
+            self.hessian_method.set(Some(self.model.methods().1));
             return h;
         }
         self.hessian_method
@@ -419,7 +420,7 @@ impl<'a, M: Model + ?Sized> Objective<'a, M> {
         match e.hessian {
             Some(h) => {
                 self.bump(|c| c.hessians += 1);
-                self.hessian_method.set(Some(HessianMethod::Analytic));
+                self.hessian_method.set(Some(self.model.methods().1));
                 (e.value, e.gradient, Some(h))
             }
             None => {

@@ -14,9 +14,11 @@ use rand::RngCore;
 use rand_distr::Distribution;
 
 use super::{Aux, Family, RowTensors, Start, is_whole, ln_gamma, weighted_mean};
+use crate::ad::special::{inverse_mills, log_ndtr};
+use crate::ad::tensor::log_ndtr as log_ndtr_tensor;
 use crate::backend::Tensor;
 use crate::data::shortest;
-use crate::model::link::{Link, inverse_mills, log_normal_cdf, log_normal_cdf_tensor};
+use crate::model::link::Link;
 use crate::model::pass::RowTerms;
 
 /// The binomial family (the Bernoulli family with one trial per row).
@@ -134,8 +136,8 @@ impl Family for Binomial {
         };
         match link {
             Link::Probit => {
-                k.clone() * log_normal_cdf_tensor(eta.clone())
-                    + failures(&data.trials) * log_normal_cdf_tensor(eta.neg())
+                k.clone() * log_ndtr_tensor(eta.clone())
+                    + failures(&data.trials) * log_ndtr_tensor(eta.neg())
             }
             Link::Cloglog => {
                 // ln(1 − exp(−t)) with t = e^η, by its series η − t/2 where t is tiny
@@ -204,14 +206,14 @@ fn probit(k: f64, m: f64, eta: f64) -> RowTerms {
     let (mut value, mut d1, mut d2) = (0.0, 0.0, 0.0);
     if k > 0.0 {
         let l = inverse_mills(eta);
-        value += k * log_normal_cdf(eta);
+        value += k * log_ndtr(eta);
         d1 += k * l;
         d2 -= k * l * (eta + l);
     }
     let f = m - k;
     if f > 0.0 {
         let l = inverse_mills(-eta);
-        value += f * log_normal_cdf(-eta);
+        value += f * log_ndtr(-eta);
         d1 -= f * l;
         d2 -= f * l * (l - eta);
     }

@@ -14,7 +14,8 @@ use rand::RngCore;
 use rand_distr::Distribution;
 
 use super::{Aux, Family, MeanTerms, RowTensors, Start, mean_variance};
-use crate::backend::{Tensor, lgamma};
+use crate::ad::tensor::lgamma;
+use crate::backend::Tensor;
 use crate::data::shortest;
 use crate::model::link::Link;
 use crate::model::pass::RowTerms;

@@ -18,7 +18,8 @@ use rand_distr::Distribution;
 use special::Gamma as _;
 
 use super::{Aux, Family, RowTensors, Start, is_whole, ln_gamma, mean_variance};
-use crate::backend::{Tensor, lgamma};
+use crate::ad::tensor::lgamma;
+use crate::backend::Tensor;
 use crate::data::shortest;
 use crate::model::link::Link;
 use crate::model::pass::RowTerms;

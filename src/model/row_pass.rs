@@ -1,0 +1,166 @@
+//! The blocked evaluation of a [`Likelihood`]: its expression on jets over blocks of rows, in
+//! parallel, each block's rows' derivatives in the predictors carried to `θ`, the blocks' sums
+//! merged in block order.
+//!
+//! With `zₖ` the predictors of a row (`ηₖ = xₖᵀβₖ` of each linear block, the value of each scalar
+//! block) and `ℓ_k`, `ℓ_kl` the row's first and second derivatives in them:
+//! `∂ℓ/∂βₖ = Σᵢ ℓ_k xₖᵢ`, `∂ℓ/∂a = Σᵢ ℓ_a`, `∂²ℓ/∂βₖ∂βₗᵀ = Xₖᵀ diag(ℓ_kl) Xₗ`,
+//! `∂²ℓ/∂βₖ∂a = Xₖᵀ ℓ_ka`, `∂²ℓ/∂a∂b = Σᵢ ℓ_ab`; the score of row `i` is `(ℓ_k xₖᵢ, ℓ_a)`.
+
+use std::ops::Range;
+
+use nalgebra::DMatrix;
+use rayon::prelude::*;
+
+use super::evaluation::{Evaluation, Scores, Want};
+use super::likelihood::Likelihood;
+use super::params::{Block, Rows, Theta};
+use crate::ad::Jet;
+use crate::ad::jet::{Col, JetShape};
+use crate::linalg::{dot, rows_view};
+
+/// `ℓ(θ)` with what `want` asks for, over all rows of `model`, on the natural scale.
+pub(crate) fn evaluate<L: Likelihood + ?Sized>(model: &L, theta: &[f64], want: Want) -> Evaluation {
+    let n = model.n_obs();
+    let b = model.params().rows_per_block();
+    let ranges: Vec<Range<usize>> = (0..n).step_by(b).map(|s| s..(s + b).min(n)).collect();
+    let parts: Vec<Evaluation> = ranges
+        .into_par_iter()
+        .map(|rows| block(model, theta, rows, want))
+        .collect();
+    // in block order, whatever the threads did
+    parts
+        .into_iter()
+        .fold(Evaluation::zero(theta.len(), want), Evaluation::merge)
+}
+
+/// The highest derivative `want` needs.
+fn order(want: Want) -> u8 {
+    if want.hessian {
+        2
+    } else if want.gradient || want.scores {
+        1
+    } else {
+        0
+    }
+}
+
+/// The evaluation over `rows`.
+fn block<L: Likelihood + ?Sized>(
+    model: &L,
+    theta: &[f64],
+    rows: Range<usize>,
+    want: Want,
+) -> Evaluation {
+    let params = model.params();
+    let blocks = params.blocks();
+    let offsets = params.offsets();
+    let (m, q, order) = (rows.len(), blocks.len(), order(want));
+    let values = blocks
+        .iter()
+        .zip(&offsets)
+        .enumerate()
+        .map(|(d, (b, &at))| match b {
+            Block::Linear { x, p, .. } => {
+                let xb = &x[rows.start * p..rows.end * p];
+                let eta: Vec<f64> = xb
+                    .chunks_exact(*p)
+                    .map(|r| dot(r, &theta[at..at + p]))
+                    .collect();
+                Jet::variable(&eta, d, q, order)
+            }
+            Block::Scalar(_) => Jet::scalar_variable(theta[at], m, d, q, order),
+        })
+        .collect();
+    let shape = JetShape { m, q, order };
+    let l = model.loglike_obs(&Theta::new(params, values), &Rows::new(rows.clone(), shape));
+    carry(&l, blocks, &offsets, theta.len(), rows, want)
+}
+
+/// The sums over the rows of the jet `l` (one row each), carried from the predictors to `θ`.
+fn carry(
+    l: &Jet,
+    blocks: &[Block],
+    offsets: &[usize],
+    k: usize,
+    rows: Range<usize>,
+    want: Want,
+) -> Evaluation {
+    let m = rows.len();
+    let sum = |c: &Col| match c {
+        Col::Const(v) => v * m as f64,
+        Col::Rows(v) => v.iter().sum(),
+    };
+    let mut e = Evaluation::zero(k, want);
+    e.value = sum(l.value_col());
+    // each block's design rows for these rows, or none for a scalar
+    let designs: Vec<Option<(&[f64], usize)>> = blocks
+        .iter()
+        .map(|b| match b {
+            Block::Linear { x, p, .. } => Some((&x[rows.start * p..rows.end * p], *p)),
+            Block::Scalar(_) => None,
+        })
+        .collect();
+    if let Some(g) = &mut e.gradient {
+        for (d, design) in designs.iter().enumerate() {
+            let gd = l.g(d);
+            match design {
+                Some((xb, p)) => {
+                    let out = &mut g[offsets[d]..offsets[d] + p];
+                    for (i, row) in xb.chunks_exact(*p).enumerate() {
+                        let w = gd.at(i);
+                        out.iter_mut().zip(row).for_each(|(o, x)| *o += w * x);
+                    }
+                }
+                None => g[offsets[d]] = sum(gd),
+            }
+        }
+    }
+    if let Some(h) = &mut e.hessian {
+        for d in 0..blocks.len() {
+            for f in d..blocks.len() {
+                let w = l.h(d, f);
+                let (od, of) = (offsets[d], offsets[f]);
+                let part = match (designs[d], designs[f]) {
+                    (Some((xd, pd)), Some((xf, pf))) => {
+                        let vd = rows_view(xd, pd);
+                        let weighted = DMatrix::from_fn(m, pd, |i, j| w.at(i) * vd[(i, j)]);
+                        weighted.tr_mul(&rows_view(xf, pf))
+                    }
+                    (Some((xd, pd)), None) => DMatrix::from_fn(pd, 1, |j, _| {
+                        xd.chunks_exact(pd)
+                            .enumerate()
+                            .map(|(i, r)| w.at(i) * r[j])
+                            .sum()
+                    }),
+                    (None, Some((xf, pf))) => DMatrix::from_fn(1, pf, |_, j| {
+                        xf.chunks_exact(pf)
+                            .enumerate()
+                            .map(|(i, r)| w.at(i) * r[j])
+                            .sum()
+                    }),
+                    (None, None) => DMatrix::from_element(1, 1, sum(w)),
+                };
+                let (r, c) = part.shape();
+                h.view_mut((od, of), (r, c)).copy_from(&part);
+                if d != f {
+                    h.view_mut((of, od), (c, r)).copy_from(&part.transpose());
+                }
+            }
+        }
+    }
+    if want.scores {
+        let mut values = Vec::with_capacity(m * k);
+        for i in 0..m {
+            for (d, design) in designs.iter().enumerate() {
+                let gd = l.g(d).at(i);
+                match design {
+                    Some((xb, p)) => values.extend(xb[i * p..(i + 1) * p].iter().map(|x| gd * x)),
+                    None => values.push(gd),
+                }
+            }
+        }
+        e.scores = Some(Scores { k, values });
+    }
+    e
+}
