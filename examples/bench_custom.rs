@@ -25,7 +25,7 @@ fn main() -> mle::Result<()> {
     };
     let data = read_csv(&path)?;
     let frame = DesignBuilder::new(ResponseSpec::parse("y")).build(&data)?;
-    let model = PoissonRegression::new(&frame.design, &frame.response)?;
+    let model = PoissonRegression::new(&frame.design, &frame.response);
     let mut report = serde_json::Map::new();
     report.insert("n".into(), frame.design.n_rows().into());
     report.insert("p".into(), frame.design.n_cols().into());

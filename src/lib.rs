@@ -45,6 +45,9 @@ pub mod simulate;
 pub use error::{MleError, Result};
 pub use fit::{build_and_fit, fit, fit_frame, fit_observed};
 pub use inference::{FitResult, ParamEstimate, lr_test};
+/// The linear algebra of the public API (covariance matrices, Hessians), re-exported so that a
+/// user needs no dependency of their own to read them.
+pub use nalgebra;
 pub use optim::{Convergence, FitOptions, Optimizer, StopReason};
 
 /// The README's Rust examples, compiled and run as doc tests.

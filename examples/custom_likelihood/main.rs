@@ -1,10 +1,10 @@
 //! A model of your own: Poisson regression, written only against the public API.
 //!
 //! Counts `yᵢ ~ Poisson(μᵢ)` with `ln μᵢ = xᵢβ` have `ℓ(β) = Σ [yᵢ ηᵢ − e^{ηᵢ} − ln yᵢ!]`. The
-//! model (`poisson.rs`, beside this file) declares that expression on burn tensors and nothing
-//! else: the gradient comes from
-//! reverse-mode autodiff and the Hessian from differences of that exact gradient (the result
-//! says so). With one binary covariate the maximum has a closed form, which checks the fit:
+//! model (`poisson.rs`, beside this file) declares that expression once, for the rows of a
+//! linear predictor `η`, and nothing else: it runs as a burn tensor expression (reverse-mode
+//! autodiff) and on forward-mode jets, which give each row's exact derivatives in `η`, so the
+//! gradient and the Hessian are exact (the result says how they were obtained). With one binary covariate the maximum has a closed form, which checks the fit:
 //! `β₀ = ln ȳ₀`, `β₁ = ln(ȳ₁/ȳ₀)`, `se(β₀) = 1/√(Σy₀)`, `se(β₁) = √(1/Σy₀ + 1/Σy₁)`.
 //!
 //! ```text
@@ -31,7 +31,7 @@ fn main() -> mle::Result<()> {
         })
         .collect();
     let design = Design::from_columns(&["treated"], std::slice::from_ref(&x), true)?;
-    let model = PoissonRegression::new(&design, &y)?;
+    let model = PoissonRegression::new(&design, &y);
     let r = fit(&model, &FitOptions::default().optimizer(Optimizer::Newton))?;
     println!("{r}");
 
@@ -60,8 +60,9 @@ fn main() -> mle::Result<()> {
         assert!((p.estimate - b).abs() < 1e-8 && (fit_se - se).abs() < 1e-7 * se);
     }
     println!(
-        "gradient by {:?}, Hessian by {:?}: no derivative was written by hand",
-        r.gradient_method, r.hessian_method
+        "gradient by {}, Hessian by {}: no derivative was written by hand",
+        r.gradient_method.describe(),
+        r.hessian_method.describe()
     );
     Ok(())
 }

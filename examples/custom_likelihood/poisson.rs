@@ -2,52 +2,41 @@
 //! the `custom_likelihood` example, also fitted by `tests/custom_likelihood.rs` and timed by
 //! `examples/bench_custom.rs`.
 
-use mle::backend::{self, Device, Tensor, default_device};
+use mle::ad::Real;
 use mle::data::Design;
-use mle::model::{Model, Param};
+use mle::model::{Likelihood, Params, Rows, Theta};
 use statrs::function::gamma::ln_gamma;
 
-/// Poisson regression with the log link.
+/// Poisson regression with the log link: `ℓᵢ = yᵢηᵢ − e^{ηᵢ} − ln yᵢ!`.
 pub struct PoissonRegression {
-    names: Vec<String>,
-    x: Tensor<2>,
-    y: Tensor<1>,
+    y: Vec<f64>,
     /// `ln yᵢ!`, constant in β but part of ℓ.
-    log_factorial: Tensor<1>,
-    n: usize,
-    device: Device,
+    log_factorial: Vec<f64>,
+    params: Params,
 }
 
 impl PoissonRegression {
-    pub fn new(design: &Design, y: &[f64]) -> mle::Result<Self> {
-        let device = default_device()?;
-        let lf: Vec<f64> = y.iter().map(|v| ln_gamma(v + 1.0)).collect();
-        Ok(Self {
-            names: design.names().to_vec(),
-            x: backend::design_matrix(design, &device),
-            y: backend::vector(y, &device),
-            log_factorial: backend::vector(&lf, &device),
-            n: y.len(),
-            device,
-        })
+    pub fn new(design: &Design, y: &[f64]) -> Self {
+        Self {
+            y: y.to_vec(),
+            log_factorial: y.iter().map(|v| ln_gamma(v + 1.0)).collect(),
+            params: Params::new().linear("eta", design),
+        }
     }
 }
 
-impl Model for PoissonRegression {
+impl Likelihood for PoissonRegression {
     fn name(&self) -> &str {
         "poisson"
     }
-    fn params(&self) -> Vec<Param> {
-        Param::linear(&self.names)
+    fn params(&self) -> &Params {
+        &self.params
     }
     fn n_obs(&self) -> usize {
-        self.n
+        self.y.len()
     }
-    fn device(&self) -> &Device {
-        &self.device
-    }
-    fn loglike_obs(&self, beta: Tensor<1>) -> Tensor<1> {
-        let eta = backend::linear_predictor(&self.x, beta);
-        self.y.clone() * eta.clone() - eta.exp() - self.log_factorial.clone()
+    fn loglike_obs<R: Real>(&self, theta: &Theta<R>, rows: &Rows<R>) -> R {
+        let eta = theta.get("eta");
+        rows.get(&self.y) * eta.clone() - eta.exp() - rows.get(&self.log_factorial)
     }
 }
