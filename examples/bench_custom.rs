@@ -1,40 +1,59 @@
-//! A custom likelihood through the generic autodiff path, timed: the Poisson regression of the
-//! `custom_likelihood` example (declared as a burn expression, no derivative written by hand)
-//! fitted to a CSV with a count column `y` and covariates `x1…xp`. Prints one JSON object with
-//! the estimates and the fastest of five fits for Newton (Hessian by differences of the exact
-//! gradient) and L-BFGS; `benches/peers/run.sh` compares it with statsmodels'
-//! `GenericLikelihoodModel` on the same file.
+//! User-written likelihoods, timed: the Poisson regression of the `custom_likelihood` example
+//! or the NB2 regression of the `custom_negbin` example (models of independent rows: no
+//! derivative written by hand), fitted to a CSV with a count column `y` and covariates
+//! `x1…xp`. Prints one JSON object with the estimates, standard errors and the fastest of five
+//! fits (standard errors included) for Newton's method and L-BFGS;
+//! `benches/peers/user_models.sh` compares it with statsmodels and TMB on the same file.
 //!
 //! ```text
-//! cargo run --release --example bench_custom -- DATA.csv
+//! cargo run --release --example bench_custom -- poisson|nb2 DATA.csv
 //! ```
 
+#[path = "custom_negbin/nb2.rs"]
+mod nb2;
 #[path = "custom_likelihood/poisson.rs"]
 mod poisson;
 
 use std::time::Instant;
 
 use mle::data::{DesignBuilder, ResponseSpec, read_csv};
+use mle::model::Model;
 use mle::{FitOptions, FitResult, Optimizer, fit};
-use poisson::PoissonRegression;
 
 fn main() -> mle::Result<()> {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: bench_custom DATA.csv");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [model, path] = args.as_slice() else {
+        eprintln!("usage: bench_custom poisson|nb2 DATA.csv");
         std::process::exit(2);
     };
-    let data = read_csv(&path)?;
+    let data = read_csv(path)?;
     let frame = DesignBuilder::new(ResponseSpec::parse("y")).build(&data)?;
-    let model = PoissonRegression::new(&frame.design, &frame.response);
+    let (design, y) = (&frame.design, &frame.response);
+    let report = match model.as_str() {
+        "poisson" => time(&poisson::PoissonRegression::new(design, y))?,
+        "nb2" => time(&nb2::NegativeBinomial::new(design, y))?,
+        other => {
+            eprintln!("unknown model '{other}' (expected poisson or nb2)");
+            std::process::exit(2);
+        }
+    };
+    let mut report = report;
+    report.insert("n".into(), design.n_rows().into());
+    report.insert("p".into(), design.n_cols().into());
+    report.insert("threads".into(), rayon::current_num_threads().into());
+    println!("{}", serde_json::Value::Object(report));
+    Ok(())
+}
+
+/// The fastest of five fits by each optimizer.
+fn time<M: Model>(model: &M) -> mle::Result<serde_json::Map<String, serde_json::Value>> {
     let mut report = serde_json::Map::new();
-    report.insert("n".into(), frame.design.n_rows().into());
-    report.insert("p".into(), frame.design.n_cols().into());
     for optimizer in [Optimizer::Newton, Optimizer::Lbfgs] {
         let options = FitOptions::default().optimizer(optimizer);
         let mut best: Option<(f64, FitResult)> = None;
         for _ in 0..5 {
             let start = Instant::now();
-            let r = fit(&model, &options)?;
+            let r = fit(model, &options)?;
             let seconds = start.elapsed().as_secs_f64();
             if best.as_ref().is_none_or(|(b, _)| seconds < *b) {
                 best = Some((seconds, r));
@@ -57,6 +76,5 @@ fn main() -> mle::Result<()> {
             }),
         );
     }
-    println!("{}", serde_json::Value::Object(report));
-    Ok(())
+    Ok(report)
 }

@@ -35,6 +35,7 @@ pub(crate) fn linear_predictor(x: &[f64], p: usize, beta: &[f64]) -> Vec<f64> {
 }
 
 /// `Σ aⱼ bⱼ`.
+#[inline]
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(a, b)| a * b).sum()
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side timing of `mle` and the tools users would otherwise pick (statsmodels,
 # scikit-learn, glum) on the same simulated CSV, one thread each, every fit the fastest of five
-# runs: logistic, Gaussian, Poisson and Gamma regression; then a custom likelihood (Poisson
-# regression, n = 100,000) against statsmodels' GenericLikelihoodModel.
+# runs: logistic, Gaussian, Poisson and Gamma regression. (User-written likelihoods against
+# statsmodels and TMB: benches/peers/user_models.sh.)
 #   bash benches/peers/run.sh [ROWS] [COLS]        (default 1000000 10)
 # Installs the Python peers into .venv-bench/ (ignored by git) on first use.
 set -euo pipefail
@@ -15,7 +15,7 @@ if [ ! -x .venv-bench/bin/python ]; then
   python3 -m venv .venv-bench
   .venv-bench/bin/pip install -q numpy pandas statsmodels scikit-learn glum
 fi
-cargo build --release --quiet --bin mle --example bench_csv --example bench_custom
+cargo build --release --quiet --bin mle --example bench_csv
 mle="${CARGO_TARGET_DIR:-target}/release/mle"
 bench_csv="${CARGO_TARGET_DIR:-target}/release/examples/bench_csv"
 dir=target/bench
@@ -60,9 +60,3 @@ for family in poisson gamma; do
   fastest_of_5 "$dir/$family" wall_time_s "$mle" fit "$family" --data "$glm_csv" --y y --json
   .venv-bench/bin/python benches/peers/glm.py "$family" "$glm_csv" "$dir/$family.json"
 done
-
-# a custom likelihood: mle's generic autodiff path against statsmodels' GenericLikelihoodModel
-poisson="$dir/poisson_100000.csv"
-[ -f "$poisson" ] || .venv-bench/bin/python benches/peers/custom.py make "$poisson" 100000
-"${CARGO_TARGET_DIR:-target}/release/examples/bench_custom" "$poisson" > "$dir/custom.json"
-.venv-bench/bin/python benches/peers/custom.py compare "$poisson" "$dir/custom.json"

@@ -228,9 +228,9 @@ impl Jet {
         )
     }
 
-    /// `f(self)` from `f, f', f''` of each element (`fd(x)` returns `[f(x), f'(x), f''(x)]`;
-    /// only what the order needs is used).
-    pub(crate) fn unary(self, fd: impl Fn(f64) -> [f64; 3]) -> Jet {
+    /// `f(self)` from `f, f', f''` of each element: `fd(x, need)` returns `[f(x), f'(x), f''(x)]`,
+    /// of which the first `need` are used (the rest may be left out where they cost).
+    pub(crate) fn unary(self, fd: impl Fn(f64, usize) -> [f64; 3]) -> Jet {
         let need = if self.h.is_empty() {
             if self.g.is_empty() { 1 } else { 2 }
         } else {
@@ -238,7 +238,7 @@ impl Jet {
         };
         let (v, d1, d2) = match &self.v {
             Col::Const(c) => {
-                let [a, b, c] = fd(*c);
+                let [a, b, c] = fd(*c, need);
                 (Col::Const(a), Col::Const(b), Col::Const(c))
             }
             Col::Rows(x) => {
@@ -248,7 +248,7 @@ impl Jet {
                     Vec::with_capacity(if need > 2 { x.len() } else { 0 }),
                 ];
                 for x in x.iter() {
-                    let r = fd(*x);
+                    let r = fd(*x, need);
                     for (o, r) in out.iter_mut().zip(r).take(need) {
                         o.push(r);
                     }
@@ -465,43 +465,43 @@ impl Real for Jet {
     }
 
     fn exp(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let e = x.exp();
             [e, e, e]
         })
     }
     fn log(self) -> Jet {
-        self.unary(|x| [x.ln(), 1.0 / x, -1.0 / (x * x)])
+        self.unary(|x, _| [x.ln(), 1.0 / x, -1.0 / (x * x)])
     }
     fn log1p(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let r = 1.0 / (1.0 + x);
             [x.ln_1p(), r, -r * r]
         })
     }
     fn expm1(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let e = x.exp();
             [x.exp_m1(), e, e]
         })
     }
     fn recip(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let r = 1.0 / x;
             [r, -r * r, 2.0 * r * r * r]
         })
     }
     fn sqrt(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let s = x.sqrt();
             [s, 0.5 / s, -0.25 / (s * x)]
         })
     }
     fn square(self) -> Jet {
-        self.unary(|x| [x * x, 2.0 * x, 2.0])
+        self.unary(|x, _| [x * x, 2.0 * x, 2.0])
     }
     fn powf_scalar(self, a: f64) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             [
                 x.powf(a),
                 a * x.powf(a - 1.0),
@@ -510,72 +510,75 @@ impl Real for Jet {
         })
     }
     fn abs(self) -> Jet {
-        self.unary(|x| [x.abs(), if x == 0.0 { 0.0 } else { x.signum() }, 0.0])
+        self.unary(|x, _| [x.abs(), if x == 0.0 { 0.0 } else { x.signum() }, 0.0])
     }
     fn tanh(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let t = x.tanh();
             let d = 1.0 - t * t;
             [t, d, -2.0 * t * d]
         })
     }
     fn erf(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let d = std::f64::consts::FRAC_2_SQRT_PI * (-x * x).exp();
             [libm::erf(x), d, -2.0 * x * d]
         })
     }
     fn sigmoid(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let (s, c) = (special::sigmoid(x), special::sigmoid(-x));
             [s, s * c, s * c * (c - s)]
         })
     }
     fn log_sigmoid(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let (s, c) = (special::sigmoid(x), special::sigmoid(-x));
             [special::log_sigmoid(x), c, -s * c]
         })
     }
     fn log1pexp(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let (s, c) = (special::sigmoid(x), special::sigmoid(-x));
             [special::log1pexp(x), s, s * c]
         })
     }
     fn log1mexp(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let d = (-x).exp_m1();
             [special::log1mexp(x), -1.0 / d, -(-x).exp() / (d * d)]
         })
     }
     fn lgamma(self) -> Jet {
-        self.unary(|x| {
-            [
-                special::lgamma(x),
-                special::digamma(x),
-                special::trigamma(x),
-            ]
-        })
+        self.unary(special::lgamma_derivatives)
     }
     fn digamma(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, need| {
+            let [_, d, t] = special::lgamma_derivatives(x, need + 1);
             [
-                special::digamma(x),
-                special::trigamma(x),
-                special::tetragamma(x),
+                d,
+                t,
+                if need > 2 {
+                    special::tetragamma(x)
+                } else {
+                    0.0
+                },
             ]
         })
     }
     fn ndtr(self) -> Jet {
-        self.unary(|x| {
+        self.unary(|x, _| {
             let d = special::normal_pdf(x);
             [special::ndtr(x), d, -x * d]
         })
     }
     fn log_ndtr(self) -> Jet {
-        self.unary(|x| {
-            let m = special::inverse_mills(x);
+        self.unary(|x, need| {
+            let m = if need > 1 {
+                special::inverse_mills(x)
+            } else {
+                0.0
+            };
             [special::log_ndtr(x), m, -m * (x + m)]
         })
     }

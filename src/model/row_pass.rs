@@ -77,6 +77,31 @@ fn block<L: Likelihood + ?Sized>(
     carry(&l, blocks, &offsets, theta.len(), rows, want)
 }
 
+/// A component of the result as one value per row (a constant repeated).
+fn per_row(c: &Col, m: usize) -> std::borrow::Cow<'_, [f64]> {
+    match c {
+        Col::Const(v) => std::borrow::Cow::Owned(vec![*v; m]),
+        Col::Rows(v) => std::borrow::Cow::Borrowed(&v[..]),
+    }
+}
+
+/// `Σᵢ cᵢ`.
+fn total(c: &Col, m: usize) -> f64 {
+    match c {
+        Col::Const(v) => v * m as f64,
+        Col::Rows(v) => v.iter().sum(),
+    }
+}
+
+/// `Xᵀw` for the row-major block `x` of `p` columns.
+fn weighted_column_sums(x: &[f64], p: usize, w: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; p];
+    for (row, w) in x.chunks_exact(p).zip(w) {
+        out.iter_mut().zip(row).for_each(|(o, x)| *o += w * x);
+    }
+    out
+}
+
 /// The sums over the rows of the jet `l` (one row each), carried from the predictors to `θ`.
 fn carry(
     l: &Jet,
@@ -87,12 +112,8 @@ fn carry(
     want: Want,
 ) -> Evaluation {
     let m = rows.len();
-    let sum = |c: &Col| match c {
-        Col::Const(v) => v * m as f64,
-        Col::Rows(v) => v.iter().sum(),
-    };
     let mut e = Evaluation::zero(k, want);
-    e.value = sum(l.value_col());
+    e.value = total(l.value_col(), m);
     // each block's design rows for these rows, or none for a scalar
     let designs: Vec<Option<(&[f64], usize)>> = blocks
         .iter()
@@ -105,41 +126,37 @@ fn carry(
         for (d, design) in designs.iter().enumerate() {
             let gd = l.g(d);
             match design {
-                Some((xb, p)) => {
-                    let out = &mut g[offsets[d]..offsets[d] + p];
-                    for (i, row) in xb.chunks_exact(*p).enumerate() {
-                        let w = gd.at(i);
-                        out.iter_mut().zip(row).for_each(|(o, x)| *o += w * x);
-                    }
-                }
-                None => g[offsets[d]] = sum(gd),
+                Some((xb, p)) => g[offsets[d]..offsets[d] + p]
+                    .copy_from_slice(&weighted_column_sums(xb, *p, &per_row(gd, m))),
+                None => g[offsets[d]] = total(gd, m),
             }
         }
     }
     if let Some(h) = &mut e.hessian {
         for d in 0..blocks.len() {
             for f in d..blocks.len() {
-                let w = l.h(d, f);
+                let w = per_row(l.h(d, f), m);
                 let (od, of) = (offsets[d], offsets[f]);
                 let part = match (designs[d], designs[f]) {
                     (Some((xd, pd)), Some((xf, pf))) => {
-                        let vd = rows_view(xd, pd);
-                        let weighted = DMatrix::from_fn(m, pd, |i, j| w.at(i) * vd[(i, j)]);
-                        weighted.tr_mul(&rows_view(xf, pf))
+                        // (diag(w) X_d)ᵀ X_f, the weighted rows row-major, one matrix product
+                        let mut wx = Vec::with_capacity(xd.len());
+                        for (row, w) in xd.chunks_exact(pd).zip(w.iter()) {
+                            wx.extend(row.iter().map(|x| w * x));
+                        }
+                        // the row-major weighted rows read column-major are their transpose
+                        let wx_t = nalgebra::DMatrixView::from_slice(&wx, pd, m);
+                        let mut part = DMatrix::zeros(pd, pf);
+                        part.gemm(1.0, &wx_t, &rows_view(xf, pf), 0.0);
+                        part
                     }
-                    (Some((xd, pd)), None) => DMatrix::from_fn(pd, 1, |j, _| {
-                        xd.chunks_exact(pd)
-                            .enumerate()
-                            .map(|(i, r)| w.at(i) * r[j])
-                            .sum()
-                    }),
-                    (None, Some((xf, pf))) => DMatrix::from_fn(1, pf, |_, j| {
-                        xf.chunks_exact(pf)
-                            .enumerate()
-                            .map(|(i, r)| w.at(i) * r[j])
-                            .sum()
-                    }),
-                    (None, None) => DMatrix::from_element(1, 1, sum(w)),
+                    (Some((xd, pd)), None) => {
+                        DMatrix::from_vec(pd, 1, weighted_column_sums(xd, pd, &w))
+                    }
+                    (None, Some((xf, pf))) => {
+                        DMatrix::from_vec(1, pf, weighted_column_sums(xf, pf, &w))
+                    }
+                    (None, None) => DMatrix::from_element(1, 1, w.iter().sum()),
                 };
                 let (r, c) = part.shape();
                 h.view_mut((od, of), (r, c)).copy_from(&part);
@@ -150,10 +167,11 @@ fn carry(
         }
     }
     if want.scores {
+        let firsts: Vec<_> = (0..blocks.len()).map(|d| per_row(l.g(d), m)).collect();
         let mut values = Vec::with_capacity(m * k);
         for i in 0..m {
             for (d, design) in designs.iter().enumerate() {
-                let gd = l.g(d).at(i);
+                let gd = firsts[d][i];
                 match design {
                     Some((xb, p)) => values.extend(xb[i * p..(i + 1) * p].iter().map(|x| gd * x)),
                     None => values.push(gd),
