@@ -4,7 +4,9 @@ use std::time::Instant;
 
 use crate::data::ModelFrame;
 use crate::error::{MleError, Result};
-use crate::inference::{FitResult, HessianMethod, Wald, chi2_sf, covariance, wald};
+use crate::inference::{
+    FitResult, HessianMethod, LastIterate, Wald, boundary, chi2_sf, covariance, wald,
+};
 use crate::model::{Link, Model, ModelKind};
 use crate::optim::{
     Convergence, FitOptions, Objective, Observer, StopReason, maximize, newton_step_in_se, norm,
@@ -91,7 +93,7 @@ pub fn fit_observed<M: Model + ?Sized>(
     if !f0.is_finite() {
         return Err(MleError::NonFiniteStart { value: f0 });
     }
-    let optimum = maximize(&objective, u0, options, observer)?;
+    let optimum = maximize(&objective, u0.clone(), options, observer)?;
     // the Hessian at the estimate, on the unconstrained scale, where one more Newton step is
     // negligible
     let (optimum, h) = settle(&objective, optimum, options, observer)?;
@@ -119,13 +121,33 @@ pub fn fit_observed<M: Model + ?Sized>(
         warnings.push(s.explain());
         separation = Some(s);
     }
+    // a constrained parameter whose maximum is on the boundary of its range
+    let g_final = optimum.gradient;
+    let on_boundary = if separation.is_none() {
+        let diagonal: Vec<f64> = (0..u.len()).map(|j| info[(j, j)]).collect();
+        let last = LastIterate {
+            start: &u0,
+            u: &u,
+            g_u: &g_final,
+            info_u: &diagonal,
+            converged: reason.is_converged(),
+        };
+        boundary(&names, &constraints, last)
+    } else {
+        None
+    };
+    if let Some(b) = &on_boundary {
+        reason = StopReason::Boundary;
+        warnings.push(b.explain());
+    }
     let converged = reason.is_converged();
-    if !converged && separation.is_none() {
+    if !converged && separation.is_none() && on_boundary.is_none() {
         warnings.push(format!("not converged: {}", reason.describe()));
     }
 
     let level = options.level;
-    let identified = match (&cov_u, separation.is_some()) {
+    let not_estimated = separation.is_some() || on_boundary.is_some();
+    let identified = match (&cov_u, not_estimated) {
         (Ok(c), false) => Some(c),
         (Err(e), false) => {
             warnings.push(e.explain());
@@ -133,11 +155,7 @@ pub fn fit_observed<M: Model + ?Sized>(
         }
         (_, true) => None,
     };
-    let not_identified = cov_u
-        .as_ref()
-        .err()
-        .filter(|_| separation.is_none())
-        .cloned();
+    let not_identified = cov_u.as_ref().err().filter(|_| !not_estimated).cloned();
     let Wald {
         params: estimates,
         covariance: cov_natural,
@@ -153,18 +171,15 @@ pub fn fit_observed<M: Model + ?Sized>(
     let k = params.len() as f64;
     let n = model.n_obs() as f64;
     // no likelihood-ratio test for penalized fits, nor where the maximum does not exist
-    let null = model
-        .null_model()
-        .filter(|_| !penalized && separation.is_none());
+    let null = model.null_model().filter(|_| !penalized && !not_estimated);
     let llr = null.map(|m| 2.0 * (ll - m.log_likelihood));
     let llr_df = null.map(|m| k - m.n_params as f64);
     let counts = objective.counts();
-    let g_final = optimum.gradient;
     // how far one more Newton step would move each parameter, in standard errors
     let step_in_se = cov_u
         .as_ref()
         .ok()
-        .filter(|_| separation.is_none())
+        .filter(|_| !not_estimated)
         .map(|c| newton_step_in_se(c, &g_final));
     Ok(FitResult {
         model: model.name().to_string(),
@@ -204,6 +219,7 @@ pub fn fit_observed<M: Model + ?Sized>(
             .map(|m| m.row_iter().map(|r| r.iter().copied().collect()).collect()),
         not_identified,
         separation,
+        boundary: on_boundary,
         warnings,
     })
 }

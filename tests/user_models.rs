@@ -221,3 +221,39 @@ fn blocked_evaluation_is_the_same_for_any_blocks_and_threads() {
         );
     }
 }
+
+/// Underdispersed counts (binomial, variance 0.7 × the mean): NB2's `α` runs to 0, where the
+/// model is the Poisson. The fit says so, naming `alpha`, for the user model and the built-in
+/// family alike, and does not report the last iterate as an estimate.
+#[test]
+fn a_dispersion_running_to_zero_is_diagnosed() {
+    use mle::StopReason;
+    use mle::model::{Glm, Link, NegativeBinomial, Response};
+    let x: Vec<f64> = (0..400).map(|i| f64::from(i % 5) / 4.0).collect();
+    // binomial(10, p) counts by a fixed pattern: mean 10p, variance 10p(1 − p)
+    let y: Vec<f64> = (0..400)
+        .map(|i| f64::from(2 + (i * 7 % 5) as u8 + u8::from(i % 5 > 2)))
+        .collect();
+    let design = Design::from_columns(&["x"], std::slice::from_ref(&x), true).unwrap();
+    let user = fit(
+        &nb2::NegativeBinomial::new(&design, &y),
+        &FitOptions::default(),
+    )
+    .unwrap();
+    let builtin = Glm::new(NegativeBinomial, Link::Log, &design, Response::new(&y)).unwrap();
+    let builtin = fit(&builtin, &FitOptions::default()).unwrap();
+    for r in [&user, &builtin] {
+        assert!(!r.convergence.converged, "{r}");
+        assert_eq!(r.convergence.reason, StopReason::Boundary, "{r}");
+        let b = r.boundary.as_ref().expect("the boundary is reported");
+        assert_eq!((b.name.as_str(), b.bound), ("alpha", 0.0));
+        assert!(b.slope < 0.0 && b.last_iterate < 1e-3, "{b:?}");
+        assert!(r.params.iter().all(|p| p.std_error.is_none()), "{r}");
+        assert!(
+            r.warnings[0].contains("'alpha' runs to its bound 0"),
+            "{:?}",
+            r.warnings
+        );
+        assert!(r.to_string().contains("The maximum is on the boundary"));
+    }
+}

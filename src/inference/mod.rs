@@ -1,6 +1,7 @@
 //! Inference after a fit: covariance from the observed information, standard errors, Wald tests
 //! and intervals, information criteria, likelihood-ratio tests, and the results types.
 
+mod boundary;
 mod covariance;
 mod dist;
 mod lr;
@@ -8,6 +9,7 @@ mod results;
 pub(crate) mod summary;
 mod wald;
 
+pub use boundary::{BOUNDARY_DRIFT, BOUNDARY_SE, Boundary, LastIterate, boundary};
 pub use covariance::{NotIdentified, covariance};
 pub use dist::{
     T_QUANTILE_LARGE_DF, T_TAIL_LARGE_DF, chi2_sf, normal_quantile, normal_two_sided_p, t_quantile,

@@ -3,6 +3,7 @@
 
 use nalgebra::DMatrix;
 
+use super::boundary::Boundary;
 use super::covariance::NotIdentified;
 use super::{GradientMethod, HessianMethod};
 use crate::error::{MleError, Result};
@@ -89,6 +90,9 @@ pub struct FitResult {
     /// Separation of binary data, when found: then the MLE does not exist.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub separation: Option<Separation>,
+    /// The parameter whose maximum is on the boundary of its range, when one is.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub boundary: Option<Boundary>,
     /// Everything a user should know about this fit, in words.
     pub warnings: Vec<String>,
 }
@@ -133,10 +137,11 @@ impl FitResult {
         if self.convergence.converged {
             Ok(self)
         } else {
-            let reason = self.separation.as_ref().map_or_else(
-                || self.convergence.reason.describe().to_string(),
-                Separation::explain,
-            );
+            let reason = match (&self.separation, &self.boundary) {
+                (Some(s), _) => s.explain(),
+                (None, Some(b)) => b.explain(),
+                _ => self.convergence.reason.describe().to_string(),
+            };
             Err(MleError::NotConverged { reason })
         }
     }

@@ -149,10 +149,15 @@ impl fmt::Display for FitResult {
             writeln!(f, "{}", line.trim_end())?;
         }
         writeln!(f, "{}", "-".repeat(86))?;
-        if self.separation.is_some() {
+        if self.separation.is_some() || self.boundary.is_some() {
+            let what = if self.separation.is_some() {
+                "The maximum does not exist"
+            } else {
+                "The maximum is on the boundary"
+            };
             writeln!(
                 f,
-                "The maximum does not exist: the numbers below are the optimizer's last iterate,\n\
+                "{what}: the numbers below are the optimizer's last iterate,\n\
                  not estimates."
             )?;
             writeln!(f, "{}", "-".repeat(86))?;

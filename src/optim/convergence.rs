@@ -22,6 +22,9 @@ pub enum StopReason {
     NonFinite,
     /// The data are separated: the maximum likelihood estimate does not exist.
     Separation,
+    /// A constrained parameter runs to the boundary of its range (a dispersion to 0): the
+    /// maximum is on the boundary, not an estimate inside the range.
+    Boundary,
     /// The solver stopped, but one more Newton step would still move a parameter by more than
     /// [`crate::optim::STEP_SE_LIMIT`] standard errors, and Newton's method could not finish:
     /// not converged.
@@ -53,6 +56,7 @@ impl StopReason {
             StopReason::MaxIterations => "the iteration limit was reached",
             StopReason::NonFinite => "the log-likelihood or its gradient became NaN or infinite",
             StopReason::Separation => "the data are separated: the MLE does not exist",
+            StopReason::Boundary => "a parameter runs to the boundary of its range",
             StopReason::NewtonStepLarge => {
                 "one more Newton step would still move a parameter by more than 0.001 standard \
                  errors, and Newton's method could not take it"
