@@ -5,9 +5,9 @@ use std::time::Instant;
 use crate::data::ModelFrame;
 use crate::error::{MleError, Result};
 use crate::inference::{
-    FitResult, HessianMethod, LastIterate, Wald, boundary, chi2_sf, covariance, wald,
+    FitResult, HessianMethod, LastIterate, ParamEstimate, Wald, boundary, chi2_sf, covariance, wald,
 };
-use crate::model::{Link, Model, ModelKind};
+use crate::model::{Fixed, Link, Model, ModelKind};
 use crate::optim::{
     Convergence, FitOptions, Objective, Observer, StopReason, maximize, newton_step_in_se, norm,
     settle,
@@ -71,6 +71,9 @@ pub fn fit_observed<M: Model + ?Sized>(
     let clock = Instant::now();
     options.check()?;
     crate::backend::ensure_f64(model.device())?;
+    if !options.fixed().is_empty() {
+        return fit_restricted(model, options, observer);
+    }
     let params = model.params();
     let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
     if let Some(i) = (1..names.len()).find(|&i| names[..i].contains(&names[i])) {
@@ -222,6 +225,65 @@ pub fn fit_observed<M: Model + ?Sized>(
         boundary: on_boundary,
         warnings,
     })
+}
+
+/// The fit of `model` with the parameters of `options.fixed()` held fixed: the others
+/// estimated as [`Fixed`] presents them, the fixed ones reported in their places (no standard
+/// error; zero rows and columns in the covariance).
+fn fit_restricted<M: Model + ?Sized>(
+    model: &M,
+    options: &FitOptions,
+    observer: &mut dyn Observer,
+) -> Result<FitResult> {
+    let restricted = Fixed::new(model, options.fixed())?;
+    let values = restricted.fixed_values().to_vec();
+    let mut inner = options.clone().unfixed();
+    if let Some(start) = &options.start {
+        if start.len() != values.len() {
+            return Err(MleError::InvalidOption(format!(
+                "{} starting values for {} parameters (give one for every parameter, the fixed \
+                 ones included)",
+                start.len(),
+                values.len()
+            )));
+        }
+        let free = start.iter().zip(&values).filter(|(_, v)| v.is_none());
+        inner = inner.start(free.map(|(s, _)| *s).collect());
+    }
+    // as a trait object: fit_observed instantiated once for every restricted model
+    let restricted_model: &dyn Model = &restricted;
+    let mut r = fit_observed(restricted_model, &inner, observer)?;
+    let all = model.params();
+    let mut estimated = std::mem::take(&mut r.params).into_iter();
+    r.params = all
+        .iter()
+        .zip(&values)
+        .map(|(p, v)| match v {
+            None => estimated.next().expect("one estimate per free parameter"),
+            Some(v) => ParamEstimate {
+                name: p.name.clone(),
+                estimate: *v,
+                std_error: None,
+                z: None,
+                p_value: None,
+                ci_lower: None,
+                ci_upper: None,
+                constraint: p.constraint,
+                fixed: true,
+            },
+        })
+        .collect();
+    let free: Vec<usize> = (0..values.len()).filter(|&j| values[j].is_none()).collect();
+    r.covariance = r.covariance.map(|c| {
+        let mut full = vec![vec![0.0; values.len()]; values.len()];
+        for (a, &i) in free.iter().enumerate() {
+            for (b, &j) in free.iter().enumerate() {
+                full[i][j] = c[a][b];
+            }
+        }
+        full
+    });
+    Ok(r)
 }
 
 /// The starting values on the unconstrained scale: the options' or the model's own.

@@ -257,3 +257,34 @@ fn a_dispersion_running_to_zero_is_diagnosed() {
         assert!(r.to_string().contains("The maximum is on the boundary"));
     }
 }
+
+/// NB2 on quine with `alpha` held at 1 (`FitOptions::fix`) is statsmodels' GLM with the NB2
+/// family of fixed `alpha = 1`; the likelihood-ratio test of that restriction counts one degree
+/// of freedom, and AIC counts the estimated parameters only.
+#[test]
+fn a_fixed_parameter_is_held_and_tested() {
+    let model = quine_nb2();
+    let restricted = fit(&model, &FitOptions::default().fix("alpha", 1.0)).unwrap();
+    let full = fit(&model, &FitOptions::default()).unwrap();
+    let glm = &reference("user_models/statsmodels.json")["quine_nb2_alpha_1"];
+    assert!(restricted.convergence.converged, "{restricted}");
+    let alpha = restricted.param("alpha").unwrap();
+    assert!(alpha.fixed && alpha.estimate == 1.0 && alpha.std_error.is_none());
+    assert_eq!(restricted.n_estimated(), 7);
+    let (b, se) = (restricted.estimates(), some(restricted.bse_estimated()));
+    assert_rel("params", &b[..7], &numbers(&glm["params"]), 1e-9);
+    assert_rel("bse", &se, &numbers(&glm["bse"]), 1e-8);
+    assert_value_rel("llf", restricted.log_likelihood, &glm["llf"], 1e-12);
+    assert!((restricted.aic - (-2.0 * restricted.log_likelihood + 14.0)).abs() < 1e-9);
+    let lr = mle::lr_test(&restricted, &full).unwrap();
+    assert_eq!(lr.df, 1.0);
+    assert!((lr.statistic - 2.0 * (full.log_likelihood - restricted.log_likelihood)).abs() < 1e-9);
+    // a name that is not a parameter, and a value outside the range, are refused
+    for bad in [
+        FitOptions::default().fix("beta", 1.0),
+        FitOptions::default().fix("alpha", -1.0),
+    ] {
+        let e = fit(&model, &bad).unwrap_err().to_string();
+        assert!(e.contains("cannot fix"), "{e}");
+    }
+}

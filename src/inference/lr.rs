@@ -29,7 +29,8 @@ pub fn lr_test(restricted: &FitResult, full: &FitResult) -> Result<LrTest> {
     if restricted.n_obs != full.n_obs {
         return bad("the fits use different numbers of observations");
     }
-    if restricted.params.len() >= full.params.len() {
+    let (kr, kf) = (restricted.n_estimated(), full.n_estimated());
+    if kr >= kf {
         return bad("the restricted model must have fewer parameters than the full one");
     }
     if !restricted.convergence.converged || !full.convergence.converged {
@@ -39,7 +40,7 @@ pub fn lr_test(restricted: &FitResult, full: &FitResult) -> Result<LrTest> {
         return bad("penalized fits are not maximum likelihood fits");
     }
     let statistic = (2.0 * (full.log_likelihood - restricted.log_likelihood)).max(0.0);
-    let df = (full.params.len() - restricted.params.len()) as f64;
+    let df = (kf - kr) as f64;
     Ok(LrTest {
         statistic,
         df,

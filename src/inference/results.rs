@@ -34,6 +34,9 @@ pub struct ParamEstimate {
     pub ci_upper: Option<f64>,
     /// The parameter's constraint.
     pub constraint: Constraint,
+    /// Held at its value, not estimated ([`crate::FitOptions::fix`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fixed: bool,
 }
 
 /// Everything a fit found.
@@ -98,14 +101,30 @@ pub struct FitResult {
 }
 
 impl FitResult {
-    /// The estimates, in order (statsmodels' `params`).
+    /// How many parameters were estimated (not held fixed): what AIC, BIC and likelihood-ratio
+    /// tests count.
+    pub fn n_estimated(&self) -> usize {
+        self.params.iter().filter(|p| !p.fixed).count()
+    }
+
+    /// The estimates, in order (statsmodels' `params`; fixed parameters at their values).
     pub fn estimates(&self) -> Vec<f64> {
         self.params.iter().map(|p| p.estimate).collect()
     }
 
-    /// The standard errors (statsmodels' `bse`), `None` when not identified.
+    /// The standard errors (statsmodels' `bse`), `None` when not identified or when a parameter
+    /// is held fixed ([`FitResult::bse_estimated`] then).
     pub fn bse(&self) -> Option<Vec<f64>> {
         self.params.iter().map(|p| p.std_error).collect()
+    }
+
+    /// The standard errors of the estimated parameters alone (fixed ones left out).
+    pub fn bse_estimated(&self) -> Option<Vec<f64>> {
+        self.params
+            .iter()
+            .filter(|p| !p.fixed)
+            .map(|p| p.std_error)
+            .collect()
     }
 
     /// The confidence intervals `(lower, upper)` at [`FitResult::level`] (statsmodels'

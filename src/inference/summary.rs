@@ -176,6 +176,19 @@ impl fmt::Display for FitResult {
             .collect();
         write_table(f, "z", self.level, &rows)?;
         writeln!(f, "{rule}")?;
+        let fixed: Vec<String> = self
+            .params
+            .iter()
+            .filter(|p| p.fixed)
+            .map(|p| format!("{} = {}", p.name, p.estimate))
+            .collect();
+        if !fixed.is_empty() {
+            writeln!(
+                f,
+                "Held fixed (not estimated, not counted in AIC/BIC): {}.",
+                fixed.join(", ")
+            )?;
+        }
         writeln!(f, "Stopped because {}.", c.reason.describe())?;
         for w in &self.warnings {
             writeln!(f, "Warning: {w}.")?;

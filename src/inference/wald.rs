@@ -86,5 +86,6 @@ fn estimate(
         ci_lower: se_u.map(|s| c.to_natural(u - zcrit * s)),
         ci_upper: se_u.map(|s| c.to_natural(u + zcrit * s)),
         constraint: c,
+        fixed: false,
     }
 }

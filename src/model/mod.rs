@@ -40,6 +40,7 @@ mod builtin;
 mod constraint;
 mod evaluation;
 pub mod family;
+mod fixed;
 mod glm;
 mod likelihood;
 mod link;
@@ -57,6 +58,7 @@ pub use evaluation::{Evaluation, Scores, Want};
 pub use family::{
     Aux, Binomial, Family, Gamma, Gaussian, MeanTerms, NegativeBinomial, Poisson, RowTensors, Start,
 };
+pub use fixed::Fixed;
 pub use glm::{Glm, Response};
 pub use likelihood::Likelihood;
 pub use link::{Link, Mean};

@@ -80,6 +80,8 @@ pub struct FitOptions {
     pub(crate) l2: Option<f64>,
     pub(crate) level: f64,
     pub(crate) start: Option<Vec<f64>>,
+    #[serde(default)]
+    pub(crate) fixed: Vec<(String, f64)>,
     #[serde(default = "closed_form_default")]
     pub(crate) closed_form: bool,
 }
@@ -99,6 +101,7 @@ impl Default for FitOptions {
             l2: None,
             level: DEFAULT_LEVEL,
             start: None,
+            fixed: Vec::new(),
             closed_form: true,
         }
     }
@@ -144,6 +147,26 @@ impl FitOptions {
     pub fn start(mut self, start: Vec<f64>) -> Self {
         self.start = Some(start);
         self
+    }
+
+    /// Holds the parameter `name` at `value` (natural scale) instead of estimating it; may be
+    /// given for several. The fit estimates the others (as [`crate::model::Fixed`] presents
+    /// them), reports the fixed ones as such, and counts only the estimated ones in AIC and BIC.
+    /// Starting values, when given, are for every parameter (the fixed ones' are ignored).
+    pub fn fix(mut self, name: impl Into<String>, value: f64) -> Self {
+        self.fixed.push((name.into(), value));
+        self
+    }
+
+    /// These options without fixed parameters.
+    pub(crate) fn unfixed(mut self) -> Self {
+        self.fixed.clear();
+        self
+    }
+
+    /// The parameters held fixed, with their values.
+    pub fn fixed(&self) -> &[(String, f64)] {
+        &self.fixed
     }
 
     /// Whether to use a model's closed-form derivatives when it offers them (default: `true`;
@@ -228,6 +251,11 @@ impl FitOptions {
             && s.iter().any(|v| !v.is_finite())
         {
             return bad("starting values must be finite".into());
+        }
+        if let Some((name, v)) = self.fixed.iter().find(|(_, v)| !v.is_finite()) {
+            return bad(format!(
+                "the value '{name}' is fixed at must be finite, got {v}"
+            ));
         }
         Ok(())
     }

@@ -17,7 +17,9 @@ Data (CSV, beside this script):
 
 Values (statsmodels.json): params and llf of statsmodels' NegativeBinomial(loglike_method="nb2")
 on quine and ZeroInflatedPoisson(inflation="logit") on zip.csv, both by Newton's method to a
-gradient of 1e-10. (statsmodels has no Weibull regression: survreg's answer is in tmb.json.)
+gradient of 1e-10; and GLM(family=NegativeBinomial(alpha=1)) on quine by Newton's method, the
+NB2 with alpha held at 1. (statsmodels has no Weibull regression: survreg's answer is in
+tmb.json.)
 """
 import json
 import os
@@ -41,6 +43,17 @@ X = sm.add_constant(quine.drop(columns="Days"))
 nb = sm.NegativeBinomial(quine["Days"], X, loglike_method="nb2")
 r = nb.fit(method="newton", tol=1e-14, maxiter=200, disp=0)
 values["quine_nb2"] = {
+    "names": list(r.params.index),
+    "params": [float(v) for v in r.params],
+    "bse": [float(v) for v in r.bse],
+    "llf": float(r.llf),
+}
+
+# the same NB2 with alpha held at 1: statsmodels' GLM with the NB2 family of fixed alpha,
+# Newton's method (observed information)
+glm = sm.GLM(quine["Days"], X, family=sm.families.NegativeBinomial(alpha=1.0))
+r = glm.fit(method="newton", tol=1e-14, maxiter=200)
+values["quine_nb2_alpha_1"] = {
     "names": list(r.params.index),
     "params": [float(v) for v in r.params],
     "bse": [float(v) for v in r.bse],
