@@ -123,32 +123,7 @@ impl SavedModel {
             path: path.to_path_buf(),
             message,
         };
-        let io = |source| MleError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        if size > MAX_MODEL_BYTES {
-            return Err(bad(format!(
-                "{size} bytes is larger than any model file (at most {MAX_MODEL_BYTES})"
-            )));
-        }
-        let text = std::fs::read_to_string(path).map_err(io)?;
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| bad(format!("not a valid JSON model file ({e})")))?;
-        if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-            return Err(bad(format!(
-                "not an mle model file (no \"format\": \"{FORMAT}\"); save one with `mle fit --save`"
-            )));
-        }
-        if value.get("version").and_then(serde_json::Value::as_u64) != Some(u64::from(VERSION)) {
-            return Err(bad(format!(
-                "model file version {} (this mle reads version {VERSION})",
-                value
-                    .get("version")
-                    .map_or("missing".into(), ToString::to_string)
-            )));
-        }
+        let value = read_tagged(path, FORMAT, "model")?;
         let saved: Self =
             serde_json::from_value(value).map_err(|e| bad(format!("corrupt model file ({e})")))?;
         saved
@@ -213,35 +188,10 @@ impl SavedModel {
                 expected_names.join(", ")
             ));
         }
-        if fit.n_obs < names.len() {
-            return Err(format!(
-                "{} observations cannot identify {} parameters",
-                fit.n_obs,
-                names.len()
-            ));
-        }
-        if !(fit.level > 0.0 && fit.level < 1.0) {
-            return Err(format!(
-                "the confidence level {} is not in (0, 1)",
-                fit.level
-            ));
-        }
         for (p, (_, constraint)) in fit.params.iter().zip(&expected) {
             check_param(p, *constraint)?;
         }
-        if let Some(cov) = &fit.covariance {
-            check_covariance(cov, &fit.params)?;
-        }
-        let (ll, k, n) = (
-            fit.log_likelihood,
-            fit.params.len() as f64,
-            fit.n_obs as f64,
-        );
-        if !ll.is_finite() {
-            return Err(format!("the log-likelihood {ll} is not finite"));
-        }
-        agree("AIC", fit.aic, -2.0 * ll + 2.0 * k)?;
-        agree("BIC", fit.bic, -2.0 * ll + k * n.ln())
+        check_fit_numbers(fit)
     }
 
     /// Predictions for every row of `data`: the mean `g⁻¹(o + xβ)` ([`SavedModel::mean_name`]
@@ -274,6 +224,156 @@ impl SavedModel {
         }
         Ok(predictions)
     }
+}
+
+/// The `format` tag of a saved fit of any model ([`save_fit`]).
+pub const FIT_FORMAT: &str = "mle-fit";
+
+/// A fit of any model, as [`save_fit`] writes it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct SavedFit {
+    format: String,
+    version: u32,
+    fit: FitResult,
+}
+
+/// Writes the fit of any model, user-written ones included, as JSON (atomically, through
+/// links), for [`load_fit`] and [`crate::inference::predict`] on new data. A fit that did not
+/// converge is refused.
+///
+/// # Examples
+/// ```
+/// use mle::data::Design;
+/// use mle::model::Logistic;
+/// use mle::persist::{load_fit, save_fit};
+/// use mle::{fit, FitOptions};
+/// let x = Design::from_columns(&["x"], &[vec![0.0, 0.0, 0.0, 1.0, 1.0, 1.0]], true)?;
+/// let r = fit(&Logistic::new(&x, &[0.0, 0.0, 1.0, 0.0, 1.0, 1.0])?, &FitOptions::default())?;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("fit.json");
+/// save_fit(&r, &path)?;
+/// assert_eq!(load_fit(&path)?, r);
+/// # Ok::<(), mle::MleError>(())
+/// ```
+///
+/// # Errors
+/// [`MleError::NotConverged`] for a fit that did not converge; [`MleError::Write`].
+pub fn save_fit(fit: &FitResult, path: impl AsRef<Path>) -> Result<()> {
+    if !fit.convergence.converged {
+        return Err(MleError::NotConverged {
+            reason: format!(
+                "{}; the fit was not saved to {}",
+                fit.convergence.reason.describe(),
+                path.as_ref().display()
+            ),
+        });
+    }
+    let saved = SavedFit {
+        format: FIT_FORMAT.into(),
+        version: VERSION,
+        fit: fit.clone(),
+    };
+    let mut json = serde_json::to_string_pretty(&saved)?;
+    json.push('\n');
+    write_file(path.as_ref(), json.as_bytes())
+}
+
+/// Reads a fit [`save_fit`] wrote and checks it as [`SavedModel::load`] checks a model: finite
+/// estimates within their ranges, standard errors, z values, covariance and AIC/BIC in
+/// agreement.
+///
+/// # Errors
+/// [`MleError::Io`] when it cannot be read; [`MleError::ModelFile`] naming the file and what is
+/// wrong when it is not a saved fit of this version or is inconsistent.
+pub fn load_fit(path: impl AsRef<Path>) -> Result<FitResult> {
+    let path = path.as_ref();
+    let bad = |message: String| MleError::ModelFile {
+        path: path.to_path_buf(),
+        message,
+    };
+    let value = read_tagged(path, FIT_FORMAT, "fit")?;
+    let saved: SavedFit =
+        serde_json::from_value(value).map_err(|e| bad(format!("corrupt fit file ({e})")))?;
+    let fit = saved.fit;
+    let check = || -> std::result::Result<(), String> {
+        for p in &fit.params {
+            check_param(p, p.constraint)?;
+        }
+        check_fit_numbers(&fit)
+    };
+    check().map_err(|m| bad(format!("corrupt or edited fit file: {m}")))?;
+    Ok(fit)
+}
+
+/// The JSON of a file of `format` and [`VERSION`], read within [`MAX_MODEL_BYTES`].
+fn read_tagged(path: &Path, format: &str, what: &str) -> Result<serde_json::Value> {
+    let bad = |message: String| MleError::ModelFile {
+        path: path.to_path_buf(),
+        message,
+    };
+    let io = |source| MleError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_MODEL_BYTES {
+        return Err(bad(format!(
+            "{size} bytes is larger than any model file (at most {MAX_MODEL_BYTES})"
+        )));
+    }
+    let text = std::fs::read_to_string(path).map_err(io)?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| bad(format!("not a valid JSON model file ({e})")))?;
+    if value.get("format").and_then(|f| f.as_str()) != Some(format) {
+        return Err(bad(format!(
+            "not an mle {what} file (no \"format\": \"{format}\"); save one with {}",
+            if what == "model" {
+                "`mle fit --save`"
+            } else {
+                "mle::persist::save_fit"
+            }
+        )));
+    }
+    if value.get("version").and_then(serde_json::Value::as_u64) != Some(u64::from(VERSION)) {
+        return Err(bad(format!(
+            "model file version {} (this mle reads version {VERSION})",
+            value
+                .get("version")
+                .map_or("missing".into(), ToString::to_string)
+        )));
+    }
+    Ok(value)
+}
+
+/// The numbers of a fit that state each other: the covariance against the standard errors,
+/// the log-likelihood against AIC and BIC (counting the estimated parameters), the level.
+fn check_fit_numbers(fit: &FitResult) -> std::result::Result<(), String> {
+    if fit.n_obs < fit.n_estimated() {
+        return Err(format!(
+            "{} observations cannot identify {} parameters",
+            fit.n_obs,
+            fit.n_estimated()
+        ));
+    }
+    if !(fit.level > 0.0 && fit.level < 1.0) {
+        return Err(format!(
+            "the confidence level {} is not in (0, 1)",
+            fit.level
+        ));
+    }
+    if let Some(cov) = &fit.covariance {
+        check_covariance(cov, &fit.params)?;
+    }
+    let (ll, k, n) = (
+        fit.log_likelihood,
+        fit.n_estimated() as f64,
+        fit.n_obs as f64,
+    );
+    if !ll.is_finite() {
+        return Err(format!("the log-likelihood {ll} is not finite"));
+    }
+    agree("AIC", fit.aic, -2.0 * ll + 2.0 * k)?;
+    agree("BIC", fit.bic, -2.0 * ll + k * n.ln())
 }
 
 /// A parameter's numbers are finite, its standard error non-negative, its estimate within its

@@ -288,3 +288,64 @@ fn a_fixed_parameter_is_held_and_tested() {
         assert!(e.contains("cannot fix"), "{e}");
     }
 }
+
+/// The NB2's fitted means with delta-method standard errors (`inference::predict`) are
+/// statsmodels' `get_prediction(which="mean")`; a fit saved and loaded predicts the same on new
+/// rows (a model built for prediction, without the checks of a design to fit).
+#[test]
+fn predictions_with_standard_errors_from_a_saved_fit() {
+    use mle::inference::predict;
+    use mle::persist::{load_fit, save_fit};
+    let model = quine_nb2();
+    let r = fit(&model, &FitOptions::default()).unwrap();
+    let p = predict(&model, &r).unwrap();
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].name, "mean");
+    let sm = &reference("user_models/statsmodels.json")["quine_nb2_mean"];
+    assert_rel("mean", &p[0].values, &numbers(&sm["predicted"]), 1e-8);
+    let se = p[0].std_errors.clone().unwrap();
+    assert_rel("se", &se, &numbers(&sm["se"]), 1e-7);
+    let (lo, hi) = (
+        p[0].ci_lower.clone().unwrap(),
+        p[0].ci_upper.clone().unwrap(),
+    );
+    assert!((hi[0] - lo[0] - 2.0 * 1.959_963_984_540_054 * se[0]).abs() < 1e-9 * hi[0]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nb2.json");
+    save_fit(&r, &path).unwrap();
+    let loaded = load_fit(&path).unwrap();
+    assert_eq!(loaded, r);
+    let data = dataset("user_models/quine.csv");
+    let columns = ["EthN", "SexM", "AgeF1", "AgeF2", "AgeF3", "LrnSL"];
+    let x = Design::for_prediction(&data, &columns, true).unwrap();
+    let new_rows = nb2::NegativeBinomial::new(&x, data.numeric("Days").unwrap());
+    let q = predict(&new_rows, &loaded).unwrap();
+    assert_eq!(q[0].values, p[0].values);
+    // a fit of another model is refused
+    let other = fit(&zip_model(), &FitOptions::default()).unwrap();
+    assert!(
+        predict(&model, &other)
+            .unwrap_err()
+            .to_string()
+            .contains("not the model's")
+    );
+    // the zero-inflated model's probability of a zero, against its definition
+    let zip = zip_model();
+    let g = other.estimates();
+    let zp = predict(&zip, &other).unwrap();
+    assert_eq!(zp[1].name, "probability_of_zero");
+    let d = dataset("user_models/zip.csv");
+    let (x1, x2, z) = (
+        d.numeric("x1").unwrap(),
+        d.numeric("x2").unwrap(),
+        d.numeric("z").unwrap(),
+    );
+    for i in [0, 7, 500] {
+        let pi = 1.0 / (1.0 + (-(g[0] + g[1] * z[i])).exp());
+        let mu = (g[2] + g[3] * x1[i] + g[4] * x2[i]).exp();
+        let want = pi + (1.0 - pi) * (-mu).exp();
+        assert!((zp[1].values[i] - want).abs() < 1e-14, "row {i}");
+        assert!(((zp[0].values[i] - (1.0 - pi) * mu) / zp[0].values[i]).abs() < 1e-14);
+    }
+}

@@ -42,4 +42,8 @@ impl Likelihood for NegativeBinomial {
             + y.clone() * log_alpha_mu.clone()
             - (y + r) * log_alpha_mu.log1pexp()
     }
+    /// The mean `μᵢ = e^{ηᵢ}` (with its delta-method standard error from `mle::inference::predict`).
+    fn predict_obs<R: Real>(&self, theta: &Theta<R>, _rows: &Rows<R>) -> Vec<(String, R)> {
+        vec![("mean".into(), theta.get("count").exp())]
+    }
 }

@@ -51,4 +51,15 @@ impl Likelihood for ZeroInflatedPoisson {
         let zero = rows.get(&self.zero);
         zero.clone() * at_zero + (-zero + 1.0) * above
     }
+    /// The mean `(1 − π)μ` and the probability of a zero, `π + (1 − π)e^{−μ}`.
+    fn predict_obs<R: Real>(&self, theta: &Theta<R>, _rows: &Rows<R>) -> Vec<(String, R)> {
+        let (zeta, eta) = (theta.get("inflate"), theta.get("count"));
+        let log_not_pi = (-zeta.clone()).log_sigmoid();
+        let mu = eta.clone().exp();
+        let zero = zeta.log_sigmoid().logsumexp(log_not_pi.clone() - mu).exp();
+        vec![
+            ("mean".into(), (log_not_pi + eta).exp()),
+            ("probability_of_zero".into(), zero),
+        ]
+    }
 }

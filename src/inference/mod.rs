@@ -5,6 +5,7 @@ mod boundary;
 mod covariance;
 mod dist;
 mod lr;
+mod predict;
 mod results;
 pub(crate) mod summary;
 mod wald;
@@ -16,6 +17,7 @@ pub use dist::{
     t_two_sided_p,
 };
 pub use lr::{LrTest, lr_test};
+pub use predict::{Prediction, predict};
 pub use results::{FitResult, ParamEstimate};
 pub use wald::{Wald, wald};
 

@@ -81,6 +81,14 @@ pub trait Likelihood: Sync {
     fn null_model(&self) -> Option<NullModel> {
         None
     }
+
+    /// What the fitted model predicts for each row, by name (the mean, a probability of zero,
+    /// a median survival time): expressions of `θ` and the rows like
+    /// [`loglike_obs`](Likelihood::loglike_obs). [`crate::inference::predict`] evaluates them
+    /// at a fit, with delta-method standard errors. None by default.
+    fn predict_obs<R: Real>(&self, _theta: &Theta<R>, _rows: &Rows<R>) -> Vec<(String, R)> {
+        Vec::new()
+    }
 }
 
 impl<L: Likelihood> Model for L {

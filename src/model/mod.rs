@@ -67,6 +67,7 @@ pub use params::{DEFAULT_BLOCK_ROWS, Params, Rows, Theta};
 pub use pass::{RowTerms, linear_pass, linear_pass_log, pass};
 pub use proportion::Proportion;
 pub use registry::{MODELS, ModelKind, ModelSpec};
+pub use row_pass::{RowPredictions, predict_rows};
 pub use separation::{Separation, SeparationKind};
 
 use nalgebra::DMatrix;

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::evaluation::{Evaluation, Scores, Want};
 use super::likelihood::Likelihood;
-use super::params::{Block, Rows, Theta};
+use super::params::{Block, Params, Rows, Theta};
 use crate::ad::Jet;
 use crate::ad::jet::{Col, JetShape};
 use crate::linalg::{dot, rows_view};
@@ -53,14 +53,30 @@ fn block<L: Likelihood + ?Sized>(
     want: Want,
 ) -> Evaluation {
     let params = model.params();
+    let (m, q, order) = (rows.len(), params.blocks().len(), order(want));
+    let shape = JetShape { m, q, order };
+    let theta_jets = seed(params, theta, &rows, order);
+    let l = model.loglike_obs(&theta_jets, &Rows::new(rows.clone(), shape));
+    carry(
+        &l,
+        params.blocks(),
+        &params.offsets(),
+        theta.len(),
+        rows,
+        want,
+    )
+}
+
+/// The blocks of `θ` for `rows` as jets of `order`, each seeded along its own direction: a
+/// linear block's `η = Xβ` per row, a scalar block's value.
+fn seed<'a>(params: &'a Params, theta: &[f64], rows: &Range<usize>, order: u8) -> Theta<'a, Jet> {
     let blocks = params.blocks();
-    let offsets = params.offsets();
-    let (m, q, order) = (rows.len(), blocks.len(), order(want));
+    let (m, q) = (rows.len(), blocks.len());
     let values = blocks
         .iter()
-        .zip(&offsets)
+        .zip(params.offsets())
         .enumerate()
-        .map(|(d, (b, &at))| match b {
+        .map(|(d, (b, at))| match b {
             Block::Linear { x, p, .. } => {
                 let xb = &x[rows.start * p..rows.end * p];
                 let eta: Vec<f64> = xb
@@ -72,9 +88,7 @@ fn block<L: Likelihood + ?Sized>(
             Block::Scalar(_) => Jet::scalar_variable(theta[at], m, d, q, order),
         })
         .collect();
-    let shape = JetShape { m, q, order };
-    let l = model.loglike_obs(&Theta::new(params, values), &Rows::new(rows.clone(), shape));
-    carry(&l, blocks, &offsets, theta.len(), rows, want)
+    Theta::new(params, values)
 }
 
 /// A component of the result as one value per row (a constant repeated).
@@ -114,14 +128,7 @@ fn carry(
     let m = rows.len();
     let mut e = Evaluation::zero(k, want);
     e.value = total(l.value_col(), m);
-    // each block's design rows for these rows, or none for a scalar
-    let designs: Vec<Option<(&[f64], usize)>> = blocks
-        .iter()
-        .map(|b| match b {
-            Block::Linear { x, p, .. } => Some((&x[rows.start * p..rows.end * p], *p)),
-            Block::Scalar(_) => None,
-        })
-        .collect();
+    let designs = block_designs(blocks, &rows);
     if let Some(g) = &mut e.gradient {
         for (d, design) in designs.iter().enumerate() {
             let gd = l.g(d);
@@ -167,18 +174,93 @@ fn carry(
         }
     }
     if want.scores {
-        let firsts: Vec<_> = (0..blocks.len()).map(|d| per_row(l.g(d), m)).collect();
-        let mut values = Vec::with_capacity(m * k);
-        for i in 0..m {
-            for (d, design) in designs.iter().enumerate() {
-                let gd = firsts[d][i];
-                match design {
-                    Some((xb, p)) => values.extend(xb[i * p..(i + 1) * p].iter().map(|x| gd * x)),
-                    None => values.push(gd),
-                }
-            }
-        }
-        e.scores = Some(Scores { k, values });
+        e.scores = Some(Scores {
+            k,
+            values: row_gradients(l, &designs, k, m),
+        });
     }
     e
+}
+
+/// Each row's gradient in `θ` of the jet `l` (one row each), row-major: `(l_d xᵢ, l_a)`.
+fn row_gradients(l: &Jet, designs: &[Option<(&[f64], usize)>], k: usize, m: usize) -> Vec<f64> {
+    let firsts: Vec<_> = (0..designs.len()).map(|d| per_row(l.g(d), m)).collect();
+    let mut values = Vec::with_capacity(m * k);
+    for i in 0..m {
+        for (d, design) in designs.iter().enumerate() {
+            let gd = firsts[d][i];
+            match design {
+                Some((xb, p)) => values.extend(xb[i * p..(i + 1) * p].iter().map(|x| gd * x)),
+                None => values.push(gd),
+            }
+        }
+    }
+    values
+}
+
+/// The rows of one block of a design, or none for a scalar block.
+fn block_designs<'a>(blocks: &'a [Block], rows: &Range<usize>) -> Vec<Option<(&'a [f64], usize)>> {
+    blocks
+        .iter()
+        .map(|b| match b {
+            Block::Linear { x, p, .. } => Some((&x[rows.start * p..rows.end * p], *p)),
+            Block::Scalar(_) => None,
+        })
+        .collect()
+}
+
+/// One quantity a model predicts for each row ([`Likelihood::predict_obs`]) at `θ`: its
+/// values and each row's gradient in `θ` (row-major, `k` per row), for the delta method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowPredictions {
+    /// The quantity's name.
+    pub name: String,
+    /// One value per row.
+    pub values: Vec<f64>,
+    /// `∂valueᵢ/∂θ`, `k` per row.
+    pub gradients: Vec<f64>,
+}
+
+/// What `model` predicts for its rows at `θ`, by forward-mode jets over blocks of rows in
+/// parallel (blocks in order).
+pub fn predict_rows<L: Likelihood + ?Sized>(model: &L, theta: &[f64]) -> Vec<RowPredictions> {
+    let n = model.n_obs();
+    let b = model.params().rows_per_block();
+    let ranges: Vec<Range<usize>> = (0..n).step_by(b).map(|s| s..(s + b).min(n)).collect();
+    let parts: Vec<Vec<RowPredictions>> = ranges
+        .into_par_iter()
+        .map(|rows| {
+            let params = model.params();
+            let blocks = params.blocks();
+            let (m, k) = (rows.len(), theta.len());
+            let theta_jets = seed(params, theta, &rows, 1);
+            let shape = JetShape {
+                m,
+                q: blocks.len(),
+                order: 1,
+            };
+            let designs = block_designs(blocks, &rows);
+            model
+                .predict_obs(&theta_jets, &Rows::new(rows.clone(), shape))
+                .into_iter()
+                .map(|(name, jet)| RowPredictions {
+                    name,
+                    values: per_row(jet.value_col(), m).into_owned(),
+                    gradients: row_gradients(&jet, &designs, k, m),
+                })
+                .collect()
+        })
+        .collect();
+    let mut out: Vec<RowPredictions> = Vec::new();
+    for part in parts {
+        if out.is_empty() {
+            out = part;
+            continue;
+        }
+        for (o, p) in out.iter_mut().zip(part) {
+            o.values.extend(p.values);
+            o.gradients.extend(p.gradients);
+        }
+    }
+    out
 }

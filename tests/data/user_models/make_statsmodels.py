@@ -17,7 +17,8 @@ Data (CSV, beside this script):
 
 Values (statsmodels.json): params and llf of statsmodels' NegativeBinomial(loglike_method="nb2")
 on quine and ZeroInflatedPoisson(inflation="logit") on zip.csv, both by Newton's method to a
-gradient of 1e-10; and GLM(family=NegativeBinomial(alpha=1)) on quine by Newton's method, the
+gradient of 1e-10, with the NB2's fitted means and their delta-method standard errors
+(get_prediction); and GLM(family=NegativeBinomial(alpha=1)) on quine by Newton's method, the
 NB2 with alpha held at 1. (statsmodels has no Weibull regression: survreg's answer is in
 tmb.json.)
 """
@@ -47,6 +48,14 @@ values["quine_nb2"] = {
     "params": [float(v) for v in r.params],
     "bse": [float(v) for v in r.bse],
     "llf": float(r.llf),
+}
+
+# the fitted means of the NB2 with their delta-method standard errors (get_prediction: se of
+# the mean = mean x se of the linear predictor, the delta method for exp)
+pred = r.get_prediction(which="mean")
+values["quine_nb2_mean"] = {
+    "predicted": [float(v) for v in pred.predicted],
+    "se": [float(v) for v in pred.se],
 }
 
 # the same NB2 with alpha held at 1: statsmodels' GLM with the NB2 family of fixed alpha,
