@@ -30,6 +30,7 @@ mod alloc;
 pub mod backend;
 pub mod closed_form;
 pub mod data;
+pub mod dist;
 mod error;
 mod fit;
 pub mod inference;

@@ -1,7 +1,7 @@
 //! Likelihood-ratio tests between nested fits.
 
-use super::dist::chi2_sf;
 use super::results::FitResult;
+use crate::dist::chi2_sf;
 use crate::error::{MleError, Result};
 
 /// A likelihood-ratio test: `2(ℓ_full − ℓ_restricted) ~ χ²(df)` under the restricted model.

@@ -3,19 +3,18 @@
 
 mod boundary;
 mod covariance;
-mod dist;
 mod lr;
 mod predict;
 mod results;
 pub(crate) mod summary;
 mod wald;
 
-pub use boundary::{BOUNDARY_DRIFT, BOUNDARY_SE, Boundary, LastIterate, boundary};
-pub use covariance::{NotIdentified, covariance};
-pub use dist::{
+pub use crate::dist::{
     T_QUANTILE_LARGE_DF, T_TAIL_LARGE_DF, chi2_sf, normal_quantile, normal_two_sided_p, t_quantile,
     t_two_sided_p,
 };
+pub use boundary::{BOUNDARY_DRIFT, BOUNDARY_SE, Boundary, LastIterate, boundary};
+pub use covariance::{NotIdentified, covariance};
 pub use lr::{LrTest, lr_test};
 pub use predict::{Prediction, predict};
 pub use results::{FitResult, ParamEstimate};

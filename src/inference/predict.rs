@@ -8,8 +8,8 @@
 //! the model the rows, so a saved fit ([`crate::persist::load_fit`]) predicts on data it never
 //! saw.
 
-use super::dist::normal_quantile;
 use super::results::FitResult;
+use crate::dist::normal_quantile;
 use crate::error::{MleError, Result};
 use crate::model::{Likelihood, Model, predict_rows};
 

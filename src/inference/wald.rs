@@ -4,8 +4,8 @@
 
 use nalgebra::DMatrix;
 
-use super::dist::{normal_quantile, normal_two_sided_p};
 use super::results::ParamEstimate;
+use crate::dist::{normal_quantile, normal_two_sided_p};
 use crate::model::Constraint;
 
 /// The Wald inference of a fit.

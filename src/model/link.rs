@@ -13,7 +13,7 @@ use std::f64::consts::FRAC_1_SQRT_2;
 
 use crate::ad::special::log_ndtr;
 use crate::backend::Tensor;
-use crate::inference::normal_quantile;
+use crate::dist::normal_quantile;
 
 /// `1/√(2π)`.
 const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
