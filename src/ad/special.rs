@@ -152,15 +152,7 @@ pub fn inverse_mills(x: f64) -> f64 {
     2.0 * FRAC_1_SQRT_2PI / (-x * FRAC_1_SQRT_2).erfcx()
 }
 
-/// `σ(x) = 1/(1 + e⁻ˣ)`, without overflow.
-pub fn sigmoid(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
-}
+pub use crate::odds::sigmoid;
 
 /// `ln(1 + eˣ)`, exact in both tails (Mächler 2012, "Accurately computing log(1 − exp(−|a|))").
 pub fn log1pexp(x: f64) -> f64 {

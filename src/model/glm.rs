@@ -94,6 +94,14 @@ pub struct Glm<F: Family> {
 }
 
 impl<F: Family> Glm<F> {
+    /// The trials of each row: the binomial family's, or one per row.
+    fn trials_or_ones(&self) -> std::borrow::Cow<'_, [f64]> {
+        match &self.trials {
+            Some(m) => std::borrow::Cow::Borrowed(m.as_slice()),
+            None => std::borrow::Cow::Owned(vec![1.0; self.y.len()]),
+        }
+    }
+
     /// The model of `response` on `design` with `family` and `link`, on the default device.
     ///
     /// # Errors
@@ -407,14 +415,8 @@ impl<F: Family> Model for Glm<F> {
         if !self.intercept || self.offset.is_some() {
             return None;
         }
-        let ones;
-        let trials = match &self.trials {
-            Some(m) => m.as_slice(),
-            None => {
-                ones = vec![1.0; self.y.len()];
-                &ones
-            }
-        };
+        let trials = self.trials_or_ones();
+        let trials = trials.as_ref();
         let ll = self
             .family
             .null_log_likelihood(&self.y, trials, self.constant_total)?;
@@ -444,14 +446,8 @@ impl<F: Family> Model for Glm<F> {
             let xd = linear_predictor(&self.x, p, &d);
             (d, xd)
         };
-        let ones;
-        let trials = match &self.trials {
-            Some(m) => m.as_slice(),
-            None => {
-                ones = vec![1.0; self.y.len()];
-                &ones
-            }
-        };
+        let trials = self.trials_or_ones();
+        let trials = trials.as_ref();
         Separation::check(
             &log_odds,
             &self.y,
