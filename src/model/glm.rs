@@ -12,6 +12,7 @@ use nalgebra::DMatrix;
 
 use super::evaluation::{Evaluation, Want};
 use super::family::{Aux, Family, RowTensors, Start};
+use super::glm_start::{StartData, coefficient_start};
 use super::link::Link;
 use super::pass::{Known, pass_leaving};
 use super::{Model, NullModel, Param, Role, Separation};
@@ -89,6 +90,9 @@ pub struct Glm<F: Family> {
     /// `XᵀX`, for families whose curvature in `η` is the same in every row.
     gram: Option<DMatrix<f64>>,
     start: Start,
+    /// The coefficients' start from one reweighted least-squares step (`glm_start`), where
+    /// the family proposes one.
+    coefficients_start: Option<Vec<f64>>,
     tensors: OnceLock<Tensors>,
     device: Device,
 }
@@ -178,14 +182,10 @@ impl<F: Family> Glm<F> {
             return Err(error(m));
         }
         let start = family.start(response.y, trials_or_ones);
-        let constant: Vec<f64> = (0..n)
-            .map(|i| family.constant(response.y[i], trial(i)))
-            .collect();
-        let constant_total = constant.iter().sum();
-        let aux_weight: Vec<f64> = (0..n)
-            .map(|i| family.aux_weight(response.y[i], trial(i)))
-            .collect();
-        let aux_weight_total = aux_weight.iter().sum();
+        let (constant, constant_total) =
+            row_values(n, |i| family.constant(response.y[i], trial(i)));
+        let (aux_weight, aux_weight_total) =
+            row_values(n, |i| family.aux_weight(response.y[i], trial(i)));
         let x = design.shared_values();
         let gram = family
             .constant_curvature(link)
@@ -206,6 +206,23 @@ impl<F: Family> Glm<F> {
                  for example to other units"
             )));
         }
+        let (coefficients_start, start) = coefficient_start(
+            &family,
+            link,
+            &StartData {
+                x: &x,
+                p: design.n_cols(),
+                y: response.y,
+                trials: response.trials,
+                offset: response.offset,
+                aux: start.aux,
+                intercept: design
+                    .names()
+                    .iter()
+                    .position(|n| n == crate::data::INTERCEPT),
+            },
+            start,
+        );
         Ok(Self {
             family,
             link,
@@ -216,12 +233,13 @@ impl<F: Family> Glm<F> {
             y: response.y.to_vec(),
             trials: response.trials.map(<[f64]>::to_vec),
             offset: response.offset.map(<[f64]>::to_vec),
-            constant: constant.iter().any(|c| *c != 0.0).then_some(constant),
+            constant,
             constant_total,
-            aux_weight: aux_weight.iter().any(|c| *c != 0.0).then_some(aux_weight),
+            aux_weight,
             aux_weight_total,
             gram,
             start,
+            coefficients_start,
             tensors: OnceLock::new(),
             device: device.clone(),
         })
@@ -286,6 +304,17 @@ impl<F: Family> Glm<F> {
     }
 }
 
+/// The values `f(i)` of the rows `0..n` and their sum; `None` for the values where every one
+/// is 0 (then nothing is allocated).
+fn row_values(n: usize, f: impl Fn(usize) -> f64) -> (Option<Vec<f64>>, f64) {
+    if (0..n).all(|i| f(i) == 0.0) {
+        return (None, 0.0);
+    }
+    let values: Vec<f64> = (0..n).map(f).collect();
+    let total = values.iter().sum();
+    (Some(values), total)
+}
+
 /// Means `g⁻¹(o + xβ)` for the rows of `x` with link `link`.
 pub(crate) fn predict(link: Link, x: &Design, beta: &[f64], offset: Option<&[f64]>) -> Vec<f64> {
     let mut eta = x.linear_predictor(beta);
@@ -300,19 +329,24 @@ impl<F: Family> Model for Glm<F> {
         &self.name
     }
 
-    /// The coefficients, starting at 0 but for the intercept, which starts at the link of the
-    /// mean response (less the mean offset): the null model's maximum where there is no offset;
-    /// then the family's auxiliary parameter.
+    /// The coefficients, starting from one reweighted least-squares step where the family
+    /// proposes per-row means (R's `mustart`); else at 0 but for the intercept, which starts at
+    /// the link of the mean response (less the mean offset): the null model's maximum where
+    /// there is no offset; then the family's auxiliary parameter.
     fn params(&self) -> Vec<Param> {
         let mut params = Param::linear(&self.names);
         let mean_offset = self
             .offset
             .as_ref()
             .map_or(0.0, |o| o.iter().sum::<f64>() / o.len() as f64);
-        let start = self.link.link(self.start.mean) - mean_offset;
-        for param in &mut params {
-            if param.role == Role::Intercept && start.is_finite() {
-                param.start = start;
+        let intercept = self.link.link(self.start.mean) - mean_offset;
+        for (j, param) in params.iter_mut().enumerate() {
+            match &self.coefficients_start {
+                Some(beta) => param.start = beta[j],
+                None if param.role == Role::Intercept && intercept.is_finite() => {
+                    param.start = intercept;
+                }
+                None => {}
             }
         }
         if let Some(aux) = self.family.aux() {

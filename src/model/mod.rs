@@ -42,6 +42,7 @@ mod evaluation;
 pub mod family;
 mod fixed;
 mod glm;
+mod glm_start;
 mod likelihood;
 mod link;
 mod methods;

@@ -112,10 +112,13 @@ impl Transform {
 pub(crate) struct Scaled<'o, 'a, M: Model + ?Sized> {
     objective: &'o Objective<'a, M>,
     transform: Transform,
-    /// The Hessian (in `u`) the transform was made from and the `v` it was taken at, handed to
-    /// the first Newton iteration there instead of being evaluated twice.
-    start: RefCell<Option<(Vec<f64>, DMatrix<f64>)>>,
+    /// The Hessian (in `u`) the transform was made from, the `v` and `u` it was taken at,
+    /// handed to the first Newton iteration there instead of being evaluated twice.
+    start: RefCell<Option<StartPoint>>,
 }
+
+/// The start in both coordinates (`v`, `u`) with the Hessian there.
+type StartPoint = (Vec<f64>, Vec<f64>, DMatrix<f64>);
 
 impl<'o, 'a, M: Model + ?Sized> Scaled<'o, 'a, M> {
     /// `objective` in the coordinates of `transform`.
@@ -139,9 +142,11 @@ impl<'o, 'a, M: Model + ?Sized> Scaled<'o, 'a, M> {
         Self::new(objective, Transform::jacobi(&-&h)).starting_with(u0, h)
     }
 
-    /// Keeps `h`, the Hessian at `u0`, for the first Newton iteration at `v = T⁻¹u₀`.
+    /// Keeps `h`, the Hessian at `u0`, for the first Newton iteration at `v = T⁻¹u₀`, and
+    /// `u0` itself: `T(T⁻¹u₀)` can differ from `u₀` in the last bit, and the evaluation there
+    /// is already known.
     fn starting_with(self, u0: &[f64], h: DMatrix<f64>) -> Self {
-        *self.start.borrow_mut() = Some((self.v(u0), h));
+        *self.start.borrow_mut() = Some((self.v(u0), u0.to_vec(), h));
         self
     }
 
@@ -213,13 +218,13 @@ impl<M: Model + ?Sized> NewtonProblem for &Scaled<'_, '_, M> {
             .then(|| {
                 self.start
                     .borrow_mut()
-                    .take_if(|(v0, _)| v0 == v.as_slice())
+                    .take_if(|(v0, _, _)| v0 == v.as_slice())
             })
             .flatten();
         let u = self.u(v.as_slice());
         let (value, gradient, hessian) = match kept {
-            Some((_, h)) => {
-                let (value, gradient, _) = self.objective.evaluate_f(&u, Want::GRADIENT);
+            Some((_, u0, h)) => {
+                let (value, gradient, _) = self.objective.evaluate_f(&u0, Want::GRADIENT);
                 (value, gradient, Some(h))
             }
             None => self.objective.evaluate_f(&u, want),

@@ -113,6 +113,11 @@ impl Family for Binomial {
         }
     }
 
+    /// `(k + ½)/(m + 1)`, as R's `binomial()$initialize`.
+    fn mean_start(&self, k: f64, m: f64) -> Option<f64> {
+        Some((k + 0.5) / (m + 1.0))
+    }
+
     #[inline]
     fn row(&self, link: Link, k: f64, m: f64, eta: f64, _: &Aux) -> RowTerms {
         match link {

@@ -84,9 +84,37 @@ impl Family for Gamma {
         y.ln()
     }
 
+    /// `y`, as R's `Gamma()$initialize`.
+    fn mean_start(&self, y: f64, _: f64) -> Option<f64> {
+        Some(y)
+    }
+
+    /// The intercept-only maximum ([`Family::start`]) of the ratios `yᵢ/μᵢ`: their mean `c`
+    /// and the shape of Gamma responses of mean `cμᵢ`.
+    fn level_start(&self, link: Link, y: &[f64], eta: &[f64]) -> Option<(f64, f64)> {
+        if link != Link::Log {
+            return None;
+        }
+        let ratios: Vec<f64> = y.iter().zip(eta).map(|(y, e)| y * (-e).exp()).collect();
+        let start = self.start(&ratios, &[]);
+        Some((start.mean.ln(), start.aux))
+    }
+
     #[inline]
     fn row(&self, link: Link, y: f64, _: f64, eta: f64, aux: &Aux) -> RowTerms {
         let nu = aux.value;
+        if link == Link::Log {
+            // with t = y/μ = y e^{−η}: f = ν(ln ν − η − t) − ln Γ(ν), f' = ν(t − 1), f'' = −νt,
+            // ∂f/∂ν = ln ν − η − t + 1 − ψ(ν), ∂²f/∂ν² = 1/ν − ψ'(ν), ∂²f/∂η∂ν = t − 1:
+            // one exp and no division
+            let t = y * (-eta).exp();
+            let common = aux.ln - eta - t;
+            return RowTerms::new(nu * common - aux.ln_gamma, nu * (t - 1.0), -nu * t).with_aux(
+                common + 1.0 - aux.digamma,
+                aux.recip - aux.trigamma,
+                t - 1.0,
+            );
+        }
         let m = link.mean(eta);
         let mu = m.mu;
         let ratio = y / mu;

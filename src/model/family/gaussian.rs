@@ -71,18 +71,19 @@ impl Family for Gaussian {
     /// `ℓ_σσ = 1/σ² − 3r²/σ⁴`, `ℓ_μσ = −2r/σ³`.
     #[inline]
     fn row(&self, link: Link, y: f64, _: f64, eta: f64, aux: &Aux) -> RowTerms {
-        let sigma = aux.value;
+        // multiplications by 1/σ (computed once per evaluation) rather than divisions per row
+        let inv = aux.recip;
+        let inv2 = inv * inv;
         let m = link.mean(eta);
         let r = y - m.mu;
-        let s2 = sigma * sigma;
-        let z2 = r * r / s2;
+        let z2 = r * r * inv2;
         MeanTerms {
             value: -0.5 * z2 - aux.ln,
-            d_mu: r / s2,
-            d_mu2: -1.0 / s2,
-            d_a: (z2 - 1.0) / sigma,
-            d_a2: (1.0 - 3.0 * z2) / s2,
-            d_mu_a: -2.0 * r / (s2 * sigma),
+            d_mu: r * inv2,
+            d_mu2: -inv2,
+            d_a: (z2 - 1.0) * inv,
+            d_a2: (1.0 - 3.0 * z2) * inv2,
+            d_mu_a: -2.0 * r * inv2 * inv,
         }
         .through(m)
     }

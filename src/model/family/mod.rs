@@ -159,6 +159,26 @@ pub trait Family: Send + Sync + std::fmt::Debug + 'static {
     /// Where a fit on these responses starts.
     fn start(&self, y: &[f64], trials: &[f64]) -> Start;
 
+    /// The mean `μ₀` (on the scale of [`Family::start`]'s mean) of the row with response `y`
+    /// out of `trials` that the coefficients' start is fitted to by one reweighted
+    /// least-squares step (R's `mustart`): near the row's own response, inside the range of
+    /// the mean. `None` (the default) for no such step: the
+    /// coefficients start at the null model.
+    fn mean_start(&self, _y: f64, _trials: f64) -> Option<f64> {
+        None
+    }
+
+    /// At the coefficients' start (the rows' linear predictors `eta`, offsets included, under
+    /// `link`): the shift of the intercept that fits the level of the responses with the slopes
+    /// held (`ln c` for means `cμᵢ` under the log link; it is applied only where the design
+    /// has an intercept), and the auxiliary parameter that fits the shifted means (NaN for a
+    /// family without one). A least-squares start on `ln μ₀` misses the level
+    /// (`E ln y ≠ ln E y`), and an auxiliary parameter started from the marginal spread of `y`
+    /// misses the spread about the means. `None` (the default) keeps the start.
+    fn level_start(&self, _link: Link, _y: &[f64], _eta: &[f64]) -> Option<(f64, f64)> {
+        None
+    }
+
     /// Row terms of `ℓᵢ` without [`Family::constant`] and without `a·cᵢ`
     /// ([`Family::aux_weight`]) at `η`, with the auxiliary parameter `aux` (and its functions,
     /// computed once per evaluation).
@@ -268,9 +288,37 @@ pub(crate) fn ln_gamma(x: f64) -> f64 {
     statrs::function::gamma::ln_gamma(x)
 }
 
+/// Counts below this have their `ln k!` in a table.
+const LN_FACTORIAL_TABLE: usize = 1024;
+
+/// `ln y! = ln Γ(y + 1)`: from a table of [`ln_gamma`]'s own values for whole `y` below 1024
+/// (the counts of almost every data set: a lookup per row instead of a Lanczos sum), else
+/// [`ln_gamma`].
+pub(crate) fn ln_factorial(y: f64) -> f64 {
+    static TABLE: std::sync::LazyLock<Vec<f64>> = std::sync::LazyLock::new(|| {
+        (0..LN_FACTORIAL_TABLE)
+            .map(|k| ln_gamma(k as f64 + 1.0))
+            .collect()
+    });
+    if y >= 0.0 && y < LN_FACTORIAL_TABLE as f64 && is_whole(y) {
+        TABLE[y as usize]
+    } else {
+        ln_gamma(y + 1.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_whole;
+    use super::{is_whole, ln_factorial, ln_gamma};
+
+    #[test]
+    fn ln_factorial_is_ln_gamma() {
+        for y in [0.0, 1.0, 2.0, 7.0, 170.0, 1023.0, 1024.0, 5000.0, 2.5, 1e6] {
+            assert_eq!(ln_factorial(y), ln_gamma(y + 1.0), "{y}");
+        }
+        // ln 10! = ln 3628800, a closed form
+        assert!((ln_factorial(10.0) - 3_628_800f64.ln()).abs() < 1e-14);
+    }
 
     #[test]
     fn whole_numbers_as_fract_tells_them() {

@@ -17,7 +17,7 @@ use rand::RngCore;
 use rand_distr::Distribution;
 use special::Gamma as _;
 
-use super::{Aux, Family, RowTensors, Start, is_whole, ln_gamma, mean_variance};
+use super::{Aux, Family, RowTensors, Start, is_whole, ln_factorial, ln_gamma, mean_variance};
 use crate::ad::tensor::lgamma;
 use crate::backend::Tensor;
 use crate::data::shortest;
@@ -86,7 +86,7 @@ impl Family for NegativeBinomial {
     }
 
     fn constant(&self, y: f64, _: f64) -> f64 {
-        -ln_gamma(y + 1.0)
+        -ln_factorial(y)
     }
 
     /// The dispersion by moments, `(s² − ȳ)/ȳ²`, at least 0.05.
@@ -96,6 +96,28 @@ impl Family for NegativeBinomial {
             mean,
             aux: ((var - mean) / (mean * mean)).max(0.05),
         }
+    }
+
+    /// `y + 0.1`, as for the Poisson family (R's `MASS::glm.nb` starts from a Poisson fit).
+    fn mean_start(&self, y: f64, _: f64) -> Option<f64> {
+        Some(y + 0.1)
+    }
+
+    /// `c = Σyᵢ / Σμᵢ` as for the Poisson family, and the dispersion by moments about the
+    /// shifted means, `Σ((yᵢ − μᵢ)² − μᵢ) / Σμᵢ²`, at least 0.05.
+    fn level_start(&self, link: Link, y: &[f64], eta: &[f64]) -> Option<(f64, f64)> {
+        if link != Link::Log {
+            return None;
+        }
+        let total: f64 = eta.iter().map(|e| e.exp()).sum();
+        let c = y.iter().sum::<f64>() / total;
+        let (mut excess, mut squares) = (0.0, 0.0);
+        for (y, e) in y.iter().zip(eta) {
+            let mu = c * e.exp();
+            excess += (y - mu) * (y - mu) - mu;
+            squares += mu * mu;
+        }
+        Some((c.ln(), (excess / squares).max(0.05)))
     }
 
     #[inline]

@@ -3,7 +3,7 @@
 use rand::RngCore;
 use rand_distr::Distribution;
 
-use super::{Aux, Family, MeanTerms, RowTensors, Start, is_whole, ln_gamma, mean_variance};
+use super::{Aux, Family, MeanTerms, RowTensors, Start, is_whole, ln_factorial, mean_variance};
 use crate::backend::Tensor;
 use crate::data::shortest;
 use crate::model::link::Link;
@@ -45,7 +45,7 @@ impl Family for Poisson {
     }
 
     fn constant(&self, y: f64, _: f64) -> f64 {
-        -ln_gamma(y + 1.0)
+        -ln_factorial(y)
     }
 
     fn start(&self, y: &[f64], _: &[f64]) -> Start {
@@ -53,6 +53,20 @@ impl Family for Poisson {
             mean: mean_variance(y).0,
             aux: 1.0,
         }
+    }
+
+    /// `y + 0.1`, as R's `poisson()$initialize`.
+    fn mean_start(&self, y: f64, _: f64) -> Option<f64> {
+        Some(y + 0.1)
+    }
+
+    /// `c = Σyᵢ / Σμᵢ`, where the intercept's score `Σ(yᵢ − cμᵢ)` is 0.
+    fn level_start(&self, link: Link, y: &[f64], eta: &[f64]) -> Option<(f64, f64)> {
+        if link != Link::Log {
+            return None;
+        }
+        let total: f64 = eta.iter().map(|e| e.exp()).sum();
+        Some(((y.iter().sum::<f64>() / total).ln(), f64::NAN))
     }
 
     /// With the log link `f' = y − μ`, `f'' = −μ`; through a general link from
