@@ -5,7 +5,8 @@ use std::time::Instant;
 use crate::data::ModelFrame;
 use crate::error::{MleError, Result};
 use crate::inference::{
-    FitResult, HessianMethod, LastIterate, ParamEstimate, Wald, boundary, chi2_sf, covariance, wald,
+    FitResult, HessianMethod, LastIterate, ParamEstimate, Wald, boundary, chi2_sf, covariance,
+    robust_covariance, wald,
 };
 use crate::model::{Fixed, Link, Model, ModelKind};
 use crate::optim::{
@@ -159,10 +160,18 @@ pub fn fit_observed<M: Model + ?Sized>(
         (_, true) => None,
     };
     let not_identified = cov_u.as_ref().err().filter(|_| !not_estimated).cloned();
+    // the covariance asked for (model-based, or a sandwich from the per-observation scores)
+    let (chosen, n_clusters) = match identified {
+        Some(c) => {
+            let (v, g) = robust_covariance(model, &theta, &u, &constraints, c, options)?;
+            (Some(v), g)
+        }
+        None => (None, None),
+    };
     let Wald {
         params: estimates,
         covariance: cov_natural,
-    } = wald(&names, &constraints, &u, identified, level);
+    } = wald(&names, &constraints, &u, chosen.as_ref(), level);
 
     let penalized = options.l2.is_some_and(|l| l > 0.0);
     // the maximizer's objective is the log-likelihood itself unless a penalty was subtracted
@@ -220,6 +229,11 @@ pub fn fit_observed<M: Model + ?Sized>(
         l2_penalty: options.l2.filter(|l| *l > 0.0),
         covariance: cov_natural
             .map(|m| m.row_iter().map(|r| r.iter().copied().collect()).collect()),
+        cov_type: options
+            .get_cov_type()
+            .name(options.get_clusters().is_some())
+            .to_string(),
+        n_clusters,
         not_identified,
         separation,
         boundary: on_boundary,

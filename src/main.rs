@@ -14,7 +14,7 @@ use mle::data::{
     write_csv_to,
 };
 use mle::model::{Link, ModelKind};
-use mle::optim::{Observer, Progress};
+use mle::optim::{CovType, Observer, Progress};
 use mle::output::write_file;
 use mle::persist::SavedModel;
 use mle::simulate::simulate;
@@ -114,6 +114,10 @@ struct FitArgs {
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = mle::optim::DEFAULT_LEVEL, allow_negative_numbers = true)]
     level: f64,
+    /// Covariance of the estimates: model (the inverse observed information), hc0 or hc1
+    /// (sandwich from the per-observation scores; hc1 times n/(n − k))
+    #[arg(long, value_name = "TYPE", default_value = "model")]
+    cov: CovType,
     /// Print one JSON object on stdout instead of the summary.
     #[arg(long)]
     json: bool,
@@ -305,7 +309,10 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     };
     let link = kind.check_request(a.link, a.trials.is_some(), offset.as_ref())?;
     let frame = frame(&a.data, a.trials.as_deref(), offset)?;
-    let mut options = FitOptions::default().gtol(a.tol).level(a.level);
+    let mut options = FitOptions::default()
+        .gtol(a.tol)
+        .level(a.level)
+        .cov_type(a.cov);
     if let Some(o) = a.optimizer {
         options = options.optimizer(o);
     }

@@ -542,3 +542,46 @@ fn readme_shows_the_fit_help_of_the_binary() {
     let help = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert_eq!(shown, help, "update the README's `mle fit --help`");
 }
+
+/// `--cov hc1` reports the sandwich covariance (its value is checked against R in
+/// tests/robust.rs): the summary names it, the JSON says `cov_type`, the standard errors differ
+/// from the model-based ones; an unknown type is a usage error naming the choices.
+#[test]
+fn fit_with_a_robust_covariance() {
+    let args = |cov: &str| {
+        let mut a = vec![
+            "fit".to_string(),
+            "poisson".into(),
+            "--data".into(),
+            data("robust/clustered.csv"),
+            "--y".into(),
+            "y_count".into(),
+            "--x".into(),
+            "x1,x2".into(),
+            "--json".into(),
+        ];
+        a.extend(["--cov".to_string(), cov.to_string()]);
+        a
+    };
+    let json = |cov: &str| -> Value {
+        let out = mle().args(args(cov)).assert().success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    let (robust, model) = (json("hc1"), json("model"));
+    assert_eq!(robust["cov_type"], "HC1");
+    assert_eq!(model["cov_type"], "nonrobust");
+    let se = |v: &Value| v["params"][1]["std_error"].as_f64().unwrap();
+    assert!((se(&robust) / se(&model) - 1.0).abs() > 0.05);
+    let mut text = args("hc0");
+    text.retain(|a| a != "--json");
+    mle()
+        .args(text)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Covariance:").and(predicate::str::contains("HC0")));
+    mle()
+        .args(args("hc7"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected model, hc0 or hc1"));
+}

@@ -1,11 +1,12 @@
 //! Inference after a fit: covariance from the observed information, standard errors, Wald tests
-//! and intervals, information criteria, likelihood-ratio tests, and the results types.
+//! and intervals, robust (sandwich and cluster-robust) covariances, information criteria, likelihood-ratio tests, and the results types.
 
 mod boundary;
 mod covariance;
 mod lr;
 mod predict;
 mod results;
+mod robust;
 pub(crate) mod summary;
 mod wald;
 
@@ -18,6 +19,7 @@ pub use covariance::{NotIdentified, covariance};
 pub use lr::{LrTest, lr_test};
 pub use predict::{Prediction, predict};
 pub use results::{FitResult, ParamEstimate};
+pub use robust::{RobustError, robust_covariance, sandwich};
 pub use wald::{Wald, wald};
 
 /// How the derivatives behind a fit were obtained (defined with the optimizer, which obtains

@@ -87,6 +87,14 @@ pub struct FitResult {
     /// Covariance of the estimates on the natural scale (row-major rows), when identified.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub covariance: Option<Vec<Vec<f64>>>,
+    /// How the covariance was computed: `nonrobust` (the inverse observed information),
+    /// `HC0`, `HC1`, `cluster` (CR1) or `cluster-CR0` ([`crate::optim::CovType`]); standard
+    /// errors, z, p and intervals follow it.
+    #[serde(default = "nonrobust")]
+    pub cov_type: String,
+    /// The number of clusters of a cluster-robust covariance.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub n_clusters: Option<usize>,
     /// The direction the data do not identify, when the information is singular.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub not_identified: Option<NotIdentified>,
@@ -98,6 +106,10 @@ pub struct FitResult {
     pub boundary: Option<Boundary>,
     /// Everything a user should know about this fit, in words.
     pub warnings: Vec<String>,
+}
+
+fn nonrobust() -> String {
+    "nonrobust".to_string()
 }
 
 impl FitResult {

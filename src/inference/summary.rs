@@ -122,6 +122,12 @@ impl fmt::Display for FitResult {
         if let Some(l) = self.l2_penalty {
             left.push(("L2 penalty λ:", format!("{l}")));
         }
+        if self.cov_type != "nonrobust" {
+            let clusters = self
+                .n_clusters
+                .map_or(String::new(), |g| format!(", {g} clusters"));
+            left.push(("Covariance:", format!("{}{clusters}", self.cov_type)));
+        }
         let number = |v: f64| format_number(v, 4, 19);
         let mut right = vec![
             ("Log-likelihood:", number(self.log_likelihood)),

@@ -16,7 +16,9 @@ pub use convergence::{Convergence, Observer, Progress, StopReason};
 pub use monitor::relative_gradient;
 pub use newton::{CostEvaluation, Newton, NewtonProblem};
 pub use objective::{Counts, FORWARD_HESSIAN_STEP, HESSIAN_STEP, Objective};
-pub use options::{DEFAULT_FTOL, DEFAULT_GTOL, DEFAULT_LEVEL, DEFAULT_XTOL, FitOptions, Optimizer};
+pub use options::{
+    CovType, DEFAULT_FTOL, DEFAULT_GTOL, DEFAULT_LEVEL, DEFAULT_XTOL, FitOptions, Optimizer,
+};
 pub(crate) use polish::norm;
 pub use polish::{HANDOVER_GTOL, newton_step_in_se};
 

@@ -61,6 +61,56 @@ impl std::str::FromStr for Optimizer {
     }
 }
 
+/// How the covariance of the estimates is computed (statsmodels' `cov_type`).
+///
+/// With `I` the observed information and `sᵢ = ∂ℓᵢ/∂θ` the per-observation scores at the
+/// estimate, the model-based covariance is `I⁻¹`; the robust (sandwich) covariance is
+/// `I⁻¹ (Σᵢ sᵢsᵢᵀ) I⁻¹` (Huber–White), valid when the model's variance is wrong but its mean
+/// is right. With clusters ([`FitOptions::clusters`]) the scores are summed within each
+/// cluster first: `I⁻¹ (Σ_g S_g S_gᵀ) I⁻¹` with `S_g = Σ_{i∈g} sᵢ`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum CovType {
+    /// `I⁻¹`, the inverse observed information.
+    #[default]
+    Model,
+    /// The sandwich without a small-sample factor (HC0; with clusters CR0).
+    Hc0,
+    /// The sandwich times `n/(n − k)`, `k` the coefficients of the linear predictors (HC1, as
+    /// Stata, statsmodels and R's `sandwich`); with `G` clusters, times
+    /// `G/(G − 1) · (n − 1)/(n − k)` (CR1).
+    Hc1,
+}
+
+impl CovType {
+    /// The name in results: statsmodels' `nonrobust`, `HC0`, `HC1`, and `cluster` (CR1) or
+    /// `cluster-CR0` with clusters.
+    pub fn name(self, clustered: bool) -> &'static str {
+        match (self, clustered) {
+            (CovType::Model, _) => "nonrobust",
+            (CovType::Hc0, false) => "HC0",
+            (CovType::Hc1, false) => "HC1",
+            (CovType::Hc0, true) => "cluster-CR0",
+            (CovType::Hc1, true) => "cluster",
+        }
+    }
+}
+
+impl std::str::FromStr for CovType {
+    type Err = MleError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "model" | "nonrobust" => Ok(CovType::Model),
+            "hc0" => Ok(CovType::Hc0),
+            "hc1" => Ok(CovType::Hc1),
+            other => Err(MleError::InvalidOption(format!(
+                "unknown covariance type '{other}' (expected model, hc0 or hc1)"
+            ))),
+        }
+    }
+}
+
 /// How to fit: optimizer, stopping rules, penalty, interval level, starting values.
 ///
 /// # Examples
@@ -84,6 +134,11 @@ pub struct FitOptions {
     pub(crate) fixed: Vec<(String, f64)>,
     #[serde(default = "closed_form_default")]
     pub(crate) closed_form: bool,
+    #[serde(default)]
+    pub(crate) cov_type: CovType,
+    /// One cluster label per observation, for cluster-robust covariances (not saved).
+    #[serde(skip)]
+    pub(crate) clusters: Option<std::sync::Arc<[u64]>>,
 }
 
 fn closed_form_default() -> bool {
@@ -103,6 +158,8 @@ impl Default for FitOptions {
             start: None,
             fixed: Vec::new(),
             closed_form: true,
+            cov_type: CovType::Model,
+            clusters: None,
         }
     }
 }
@@ -178,6 +235,36 @@ impl FitOptions {
         self
     }
 
+    /// How the covariance of the estimates, and with it every standard error, z, p and
+    /// interval, is computed (default: [`CovType::Model`]). The robust types need the model's
+    /// per-observation scores from its evaluation seam (every built-in model and every
+    /// [`crate::model::Likelihood`] gives them).
+    pub fn cov_type(mut self, cov_type: CovType) -> Self {
+        self.cov_type = cov_type;
+        self
+    }
+
+    /// One cluster label per observation, in the model's order: the robust covariance sums the
+    /// scores within each cluster (one-way cluster-robust, Liang–Zeger; CR1 with
+    /// [`CovType::Hc1`], which becomes the covariance type if none robust was chosen).
+    pub fn clusters(mut self, labels: Vec<u64>) -> Self {
+        self.clusters = Some(labels.into());
+        if self.cov_type == CovType::Model {
+            self.cov_type = CovType::Hc1;
+        }
+        self
+    }
+
+    /// The covariance type.
+    pub fn get_cov_type(&self) -> CovType {
+        self.cov_type
+    }
+
+    /// The cluster labels, if any.
+    pub fn get_clusters(&self) -> Option<&[u64]> {
+        self.clusters.as_deref()
+    }
+
     /// The optimizer chosen, if one was.
     pub fn get_optimizer(&self) -> Option<Optimizer> {
         self.optimizer
@@ -251,6 +338,13 @@ impl FitOptions {
             && s.iter().any(|v| !v.is_finite())
         {
             return bad("starting values must be finite".into());
+        }
+        if self.cov_type != CovType::Model && self.l2.is_some_and(|l| l > 0.0) {
+            return bad(
+                "robust covariances are for unpenalized fits: drop the L2 penalty or the \
+                 robust covariance type"
+                    .into(),
+            );
         }
         if let Some((name, v)) = self.fixed.iter().find(|(_, v)| !v.is_finite()) {
             return bad(format!(
