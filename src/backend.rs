@@ -94,11 +94,19 @@ pub fn shared_device() -> &'static Device {
     DEVICE.get_or_init(|| default_device().unwrap_or_else(|_| Device::flex()))
 }
 
-/// Whether `device` computes in `f64`.
+/// Makes sure `device` computes in `f64`: configures it so where nothing has fixed its float
+/// type yet (a device made without [`Backend::device`], or one whose settings live in another
+/// copy of burn's registry, as in a notebook kernel that links every cell on its own), and
+/// checks it where something has.
 ///
 /// # Errors
-/// [`MleError::InvalidOption`] when it does not.
+/// [`MleError::InvalidOption`] when the device is locked to another float type.
 pub fn ensure_f64(device: &Device) -> Result<()> {
+    let mut device = device.clone();
+    match device.configure(FloatDType::F64) {
+        Ok(()) | Err(DeviceError::AlreadyInitialized { .. }) => {}
+        Err(e) => return Err(MleError::InvalidOption(format!("the model's device: {e}"))),
+    }
     let dtype = device.settings().float_dtype;
     if dtype == FloatDType::F64 {
         Ok(())

@@ -115,9 +115,14 @@ struct FitArgs {
     #[arg(long, default_value_t = mle::optim::DEFAULT_LEVEL, allow_negative_numbers = true)]
     level: f64,
     /// Covariance of the estimates: model (the inverse observed information), hc0 or hc1
-    /// (sandwich from the per-observation scores; hc1 times n/(n − k))
-    #[arg(long, value_name = "TYPE", default_value = "model")]
-    cov: CovType,
+    /// (sandwich from the per-observation scores; hc1 times n/(n − k)) (default: model, or hc1
+    /// with --cluster)
+    #[arg(long, value_name = "TYPE")]
+    cov: Option<CovType>,
+    /// A column of cluster labels (numbers or text): cluster-robust standard errors (CR1 with
+    /// hc1, CR0 with hc0)
+    #[arg(long, value_name = "COLUMN")]
+    cluster: Option<String>,
     /// Print one JSON object on stdout instead of the summary.
     #[arg(long)]
     json: bool,
@@ -273,8 +278,12 @@ fn frame(
     d: &DataArgs,
     trials: Option<&str>,
     offset: Option<OffsetSpec>,
+    cluster: Option<&str>,
 ) -> mle::Result<ModelFrame> {
     let mut builder = DesignBuilder::new(ResponseSpec::parse(&d.y)).intercept(!d.no_intercept);
+    if let Some(c) = cluster {
+        builder = builder.cluster(c.trim());
+    }
     if let Some(offset) = offset {
         builder = builder.offset(offset);
     }
@@ -308,11 +317,14 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         (None, None) => None,
     };
     let link = kind.check_request(a.link, a.trials.is_some(), offset.as_ref())?;
-    let frame = frame(&a.data, a.trials.as_deref(), offset)?;
-    let mut options = FitOptions::default()
-        .gtol(a.tol)
-        .level(a.level)
-        .cov_type(a.cov);
+    let frame = frame(&a.data, a.trials.as_deref(), offset, a.cluster.as_deref())?;
+    let mut options = FitOptions::default().gtol(a.tol).level(a.level);
+    if let Some(labels) = &frame.clusters {
+        options = options.clusters(labels.clone());
+    }
+    if let Some(c) = a.cov {
+        options = options.cov_type(c);
+    }
     if let Some(o) = a.optimizer {
         options = options.optimizer(o);
     }
@@ -356,7 +368,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
 }
 
 fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
-    let frame = frame(&a.data, None, None)?;
+    let frame = frame(&a.data, None, None, None)?;
     if compare {
         let options = FitOptions::default().level(a.level);
         let c = compare_ols_mle(&frame.design, &frame.response, &options)?;

@@ -585,3 +585,47 @@ fn fit_with_a_robust_covariance() {
         .code(2)
         .stderr(predicate::str::contains("expected model, hc0 or hc1"));
 }
+
+/// `--cluster COL` reads the labels from the file (numbers here; text works alike) and gives
+/// the CR1 covariance, as `FitOptions::clusters` does (checked against R in tests/robust.rs);
+/// with `--cov model` it is refused, and an unknown column is named.
+#[test]
+fn fit_with_clusters() {
+    let base = [
+        "fit",
+        "poisson",
+        "--data",
+        &data("robust/clustered.csv"),
+        "--y",
+        "y_count",
+        "--x",
+        "x1,x2",
+        "--cluster",
+    ]
+    .map(String::from)
+    .to_vec();
+    let with = |extra: &[&str]| {
+        let mut a = base.clone();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let out = mle().args(with(&["cluster", "--json"])).assert().success();
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["cov_type"], "cluster");
+    assert_eq!(v["n_clusters"], 24);
+    let expected = numbers(&reference("robust/r.json")["poisson"]["cluster_cr1"]);
+    let se = v["params"][1]["std_error"].as_f64().unwrap();
+    assert!((se / expected[4].sqrt() - 1.0).abs() < 1e-6);
+    mle()
+        .args(with(&["cluster", "--cov", "model"]))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "clusters are for a robust covariance",
+        ));
+    mle()
+        .args(with(&["firm"]))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("no column named 'firm'"));
+}

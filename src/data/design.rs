@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::csv::shortest;
 use super::dataset::{Column, Dataset};
-use super::frame::{ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec};
+use super::frame::{ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec, cluster_labels};
 use crate::error::{MleError, Result};
 
 /// The name given to the column of ones.
@@ -242,6 +242,7 @@ pub struct DesignBuilder {
     pub(super) intercept: bool,
     pub(super) trials: Option<TrialsSpec>,
     pub(super) offset: Option<OffsetSpec>,
+    pub(super) cluster: Option<String>,
 }
 
 impl DesignBuilder {
@@ -253,6 +254,7 @@ impl DesignBuilder {
             intercept: true,
             trials: None,
             offset: None,
+            cluster: None,
         }
     }
 
@@ -275,6 +277,13 @@ impl DesignBuilder {
         self
     }
 
+    /// A column of cluster labels (numbers or text) for cluster-robust covariances, read into
+    /// [`ModelFrame::clusters`] (default: none). It is not a covariate.
+    pub fn cluster(mut self, column: impl Into<String>) -> Self {
+        self.cluster = Some(column.into());
+        self
+    }
+
     /// An offset for the linear predictor (default: none).
     pub fn offset(mut self, offset: OffsetSpec) -> Self {
         self.offset = Some(offset);
@@ -282,7 +291,7 @@ impl DesignBuilder {
     }
 
     /// Whether `column` plays another part than a covariate's: the response, the trials, the
-    /// offset.
+    /// offset, the clusters.
     pub(super) fn takes_part(&self, column: &str) -> bool {
         let trials = match &self.trials {
             Some(TrialsSpec::Column(c)) => Some(c.as_str()),
@@ -291,6 +300,7 @@ impl DesignBuilder {
         column == self.response.column()
             || Some(column) == trials
             || Some(column) == self.offset.as_ref().map(OffsetSpec::column)
+            || Some(column) == self.cluster.as_deref()
     }
 
     /// The covariates: the columns asked for, or by default each of `candidates` (the columns
@@ -344,6 +354,11 @@ impl DesignBuilder {
         let mut frame = ModelFrame::new(data.source(), design, response_name, response, trials)?;
         frame.offset = offset;
         frame.offset_spec = self.offset.clone();
+        frame.clusters = self
+            .cluster
+            .as_ref()
+            .map(|c| cluster_labels(data, c))
+            .transpose()?;
         Ok(frame)
     }
 }

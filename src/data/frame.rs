@@ -3,7 +3,9 @@
 //! ([`ModelFrame`]).
 
 use super::csv::shortest;
-use super::dataset::Dataset;
+use std::collections::HashMap;
+
+use super::dataset::{Column, Dataset};
 use super::design::{Design, finite};
 use crate::error::{MleError, Result};
 
@@ -111,6 +113,9 @@ pub struct ModelFrame {
     pub offset: Option<Vec<f64>>,
     /// Where the offset came from.
     pub offset_spec: Option<OffsetSpec>,
+    /// A cluster label per row (for cluster-robust covariances), when asked for: the
+    /// column's distinct values numbered in order of appearance.
+    pub clusters: Option<Vec<u64>>,
 }
 
 impl ModelFrame {
@@ -137,6 +142,79 @@ impl ModelFrame {
             trials,
             offset: None,
             offset_spec: None,
+            clusters: None,
         })
+    }
+}
+
+/// The cluster label of each row of `column` in `data`: its distinct values (numbers or text)
+/// numbered in order of first appearance.
+///
+/// # Errors
+/// [`MleError::BadValue`] naming the first row whose cell is empty or not a finite number in a
+/// numeric column.
+pub(super) fn cluster_labels(data: &Dataset, column: &str) -> Result<Vec<u64>> {
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut label = |key: String| {
+        let next = seen.len() as u64;
+        *seen.entry(key).or_insert(next)
+    };
+    match data.column(column)? {
+        Column::Numeric(v) => v
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                if x.is_finite() {
+                    // one key per value: -0 and 0 alike
+                    Ok(label(format!("{}", x + 0.0)))
+                } else {
+                    Err(data.bad_value(i + 1, column, "a cluster label (not empty, finite)"))
+                }
+            })
+            .collect(),
+        Column::Text(v) => v
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                if s.trim().is_empty() {
+                    Err(data.bad_value(i + 1, column, "a cluster label (not empty)"))
+                } else {
+                    Ok(label(s.clone()))
+                }
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Labels are numbered by first appearance, text and numbers alike; an empty or
+    /// non-finite label names its row.
+    #[test]
+    fn cluster_labels_number_distinct_values() {
+        let data = Dataset::new(
+            "d",
+            vec![
+                (
+                    "firm".into(),
+                    Column::Text(vec!["b".into(), "a".into(), "b".into(), "c".into()]),
+                ),
+                ("year".into(), Column::Numeric(vec![2.0, 1.0, 2.0, -0.0])),
+                (
+                    "gap".into(),
+                    Column::Text(vec!["x".into(), " ".into(), "x".into(), "y".into()]),
+                ),
+                ("bad".into(), Column::Numeric(vec![1.0, f64::NAN, 1.0, 2.0])),
+            ],
+        )
+        .unwrap();
+        assert_eq!(cluster_labels(&data, "firm").unwrap(), vec![0, 1, 0, 2]);
+        assert_eq!(cluster_labels(&data, "year").unwrap(), vec![0, 1, 0, 2]);
+        let e = cluster_labels(&data, "gap").unwrap_err().to_string();
+        assert!(e.contains("row 2") && e.contains("gap"), "{e}");
+        let e = cluster_labels(&data, "bad").unwrap_err().to_string();
+        assert!(e.contains("row 2") && e.contains("bad"), "{e}");
     }
 }

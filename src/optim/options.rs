@@ -346,6 +346,11 @@ impl FitOptions {
                     .into(),
             );
         }
+        if self.clusters.is_some() && self.cov_type == CovType::Model {
+            return bad(
+                "clusters are for a robust covariance (hc0 or hc1), not the model-based one".into(),
+            );
+        }
         if let Some((name, v)) = self.fixed.iter().find(|(_, v)| !v.is_finite()) {
             return bad(format!(
                 "the value '{name}' is fixed at must be finite, got {v}"
