@@ -1,24 +1,25 @@
 //! `mle`: fit, compare, predict and simulate from CSV files. The binary parses and validates
 //! arguments, calls the library, formats the result and maps errors to exit codes.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
+
+#[path = "cli/spinner.rs"]
+mod spinner;
 use mle::closed_form::{compare_ols_mle, ols};
 use mle::data::{
     DesignBuilder, ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec, read_csv, write_csv,
     write_csv_to,
 };
 use mle::model::{Link, ModelKind};
-use mle::optim::{CovType, Observer, Progress};
+use mle::optim::CovType;
 use mle::output::write_file;
 use mle::persist::SavedModel;
 use mle::simulate::simulate;
 use mle::{FitOptions, MleError, Optimizer};
+use spinner::Spinner;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -123,6 +124,10 @@ struct FitArgs {
     /// hc1, CR0 with hc0)
     #[arg(long, value_name = "COLUMN")]
     cluster: Option<String>,
+    /// Hold parameters at values instead of estimating them (AIC, BIC and tests count the
+    /// others)
+    #[arg(long, value_name = "NAME=VALUE,...", value_delimiter = ',', value_parser = parse_fixed)]
+    fix: Vec<(String, f64)>,
     /// Print one JSON object on stdout instead of the summary.
     #[arg(long)]
     json: bool,
@@ -266,6 +271,18 @@ fn parse_model(s: &str) -> Result<ModelKind, String> {
     s.parse().map_err(|e: MleError| e.to_string())
 }
 
+/// `NAME=VALUE` of `--fix`, for clap.
+fn parse_fixed(s: &str) -> Result<(String, f64), String> {
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}' is not NAME=VALUE"))?;
+    let value: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{}' is not a number", value.trim()))?;
+    Ok((name.trim().to_string(), value))
+}
+
 /// A link, for clap.
 fn parse_link(s: &str) -> Result<Link, String> {
     Link::parse(s).ok_or_else(|| {
@@ -324,6 +341,9 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     }
     if let Some(c) = a.cov {
         options = options.cov_type(c);
+    }
+    for (name, value) in &a.fix {
+        options = options.fix(name.clone(), *value);
     }
     if let Some(o) = a.optimizer {
         options = options.optimizer(o);
@@ -432,53 +452,6 @@ fn simulate_data(a: SimulateArgs) -> mle::Result<ExitCode> {
         outln!("  {name:<12} {value}");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Progress on stderr for fits that run longer than a second, only on a terminal.
-struct Spinner {
-    start: Instant,
-    bar: Option<ProgressBar>,
-    enabled: bool,
-    /// Every iteration, for `--plot`.
-    trace: Vec<Progress>,
-}
-
-impl Spinner {
-    fn new() -> Self {
-        Self {
-            start: Instant::now(),
-            bar: None,
-            enabled: std::io::stderr().is_terminal(),
-            trace: Vec::new(),
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-impl Observer for Spinner {
-    fn observe(&mut self, p: &Progress) {
-        self.trace.push(p.clone());
-        if !self.enabled || self.start.elapsed() < Duration::from_secs(1) {
-            return;
-        }
-        let bar = self.bar.get_or_insert_with(|| {
-            let bar = ProgressBar::new_spinner();
-            if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed} {msg}") {
-                bar.set_style(style);
-            }
-            bar
-        });
-        bar.set_message(format!(
-            "iteration {}  log-likelihood {:.6}  gradient norm {:.2e}",
-            p.iteration, p.objective, p.gradient_norm
-        ));
-        bar.tick();
-    }
 }
 
 #[cfg(test)]

@@ -629,3 +629,44 @@ fn fit_with_clusters() {
         .code(3)
         .stderr(predicate::str::contains("no column named 'firm'"));
 }
+
+/// `--fix NAME=VALUE` holds a parameter (here NB2's α at statsmodels' GLM value, as the library
+/// test against statsmodels does): the JSON marks it fixed without a standard error and AIC
+/// counts the others; an unknown name and a malformed pair are refused.
+#[test]
+fn fit_with_a_fixed_parameter() {
+    let args = |fix: &str| {
+        [
+            "fit",
+            "negbin",
+            "--data",
+            &data("user_models/quine.csv"),
+            "--y",
+            "Days",
+            "--fix",
+            fix,
+            "--json",
+        ]
+        .map(String::from)
+    };
+    let out = mle().args(args("alpha=0.5")).assert().success();
+    let v = json_of(&out.get_output().stdout);
+    let params = v["params"].as_array().unwrap();
+    let alpha = params.iter().find(|p| p["name"] == "alpha").unwrap();
+    assert_eq!(alpha["fixed"], true);
+    assert_eq!(alpha["estimate"], 0.5);
+    assert!(alpha["std_error"].is_null());
+    let k = (params.len() - 1) as f64;
+    let ll = v["log_likelihood"].as_f64().unwrap();
+    assert!((v["aic"].as_f64().unwrap() - (-2.0 * ll + 2.0 * k)).abs() < 1e-9);
+    mle()
+        .args(args("beta=1"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("cannot fix 'beta'"));
+    mle()
+        .args(args("alpha"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not NAME=VALUE"));
+}
