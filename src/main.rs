@@ -47,7 +47,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Fit a model by maximum likelihood and report estimates with inference.
-    Fit(FitArgs),
+    Fit(Box<FitArgs>),
     /// Closed-form ordinary least squares (QR), with t-based inference.
     Ols(LinearArgs),
     /// Closed-form OLS beside the iterative Gaussian MLE on the same data.
@@ -225,7 +225,7 @@ fn main() -> ExitCode {
         return ExitCode::from(3);
     }
     let outcome = match cli.command {
-        Command::Fit(a) => fit(a),
+        Command::Fit(a) => fit(*a),
         Command::Ols(a) => linear(a, false),
         Command::Compare(a) => linear(a, true),
         Command::Predict(a) => predict(a),
