@@ -13,6 +13,7 @@ use mle::data::{
     DesignBuilder, ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec, read_csv, write_csv,
     write_csv_to,
 };
+use mle::inference::RestrictionTest;
 use mle::model::{Link, ModelKind};
 use mle::optim::CovType;
 use mle::output::write_file;
@@ -128,6 +129,10 @@ struct FitArgs {
     /// others)
     #[arg(long, value_name = "NAME=VALUE,...", value_delimiter = ',', value_parser = parse_fixed)]
     fix: Vec<(String, f64)>,
+    /// Likelihood-ratio test of a restriction: refits with these parameters held at these
+    /// values ("x1 = 0, x2 = 0")
+    #[arg(long, value_name = "NAME=VALUE,...", value_delimiter = ',', value_parser = parse_fixed)]
+    test: Vec<(String, f64)>,
     /// Print one JSON object on stdout instead of the summary.
     #[arg(long)]
     json: bool,
@@ -357,10 +362,27 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     let mut progress = Spinner::new();
     let result = mle::fit_frame(kind, &frame, link, &options, &mut progress)?;
     progress.finish();
+    let test = if a.test.is_empty() {
+        None
+    } else {
+        let mut restricted = options.clone();
+        for (name, value) in &a.test {
+            restricted = restricted.fix(name.clone(), *value);
+        }
+        let r = mle::fit_frame(kind, &frame, link, &restricted, &mut ())?;
+        Some(RestrictionTest::new(&a.test, &r, &result)?)
+    };
     if a.json {
-        print_json(&result.to_json_value()?)?;
+        let mut value = result.to_json_value()?;
+        if let (Some(t), Some(map)) = (&test, value.as_object_mut()) {
+            map.insert("lr_test".into(), serde_json::to_value(t)?);
+        }
+        print_json(&value)?;
     } else {
         out!("{result}");
+        if let Some(t) = &test {
+            outln!("{t}");
+        }
     }
     for w in &result.warnings {
         eprintln!("warning: {w}");

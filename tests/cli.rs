@@ -670,3 +670,58 @@ fn fit_with_a_fixed_parameter() {
         .code(2)
         .stderr(predicate::str::contains("is not NAME=VALUE"));
 }
+
+/// `--test "AgeF1 = 0, AgeF2 = 0, AgeF3 = 0"` refits the NB2 without the age terms (its α
+/// re-estimated) and reports the likelihood-ratio test: R's `glm.nb` fits of both models
+/// (tests/data/families/references.R, `quine_negbin_no_age`) give the same statistic.
+#[test]
+fn fit_with_a_likelihood_ratio_test() {
+    let reference = &reference("families/r.json")["quine_negbin_no_age"];
+    let out = mle()
+        .args([
+            "fit",
+            "negbin",
+            "--data",
+            &data("families/quine.csv"),
+            "--y",
+            "Days",
+            "--test",
+            "AgeF1 = 0, AgeF2 = 0,AgeF3=0",
+            "--json",
+        ])
+        .assert()
+        .success();
+    let v = json_of(&out.get_output().stdout);
+    let t = &v["lr_test"];
+    assert_value_rel(
+        "LR",
+        t["statistic"].as_f64().unwrap(),
+        &reference["lr"],
+        1e-7,
+    );
+    assert_eq!(t["df"], 3.0);
+    assert_value_rel(
+        "p",
+        t["p_value"].as_f64().unwrap(),
+        &reference["p_value"],
+        1e-6,
+    );
+    let ll = t["restricted_log_likelihood"].as_f64().unwrap();
+    assert_value_rel("restricted ℓ", ll, &reference["loglike"], 1e-10);
+    mle()
+        .args([
+            "fit",
+            "negbin",
+            "--data",
+            &data("families/quine.csv"),
+            "--y",
+            "Days",
+            "--test",
+            "AgeF1=0",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Likelihood-ratio test of AgeF1 = 0: LR = ",
+        ));
+}

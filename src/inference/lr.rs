@@ -47,3 +47,55 @@ pub fn lr_test(restricted: &FitResult, full: &FitResult) -> Result<LrTest> {
         p_value: chi2_sf(statistic, df),
     })
 }
+
+/// The likelihood-ratio test of a restriction `θⱼ = cⱼ` on some parameters, from the fit with
+/// them held at those values and the fit without (`mle fit ... --test "x1 = 0, x2 = 0"`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RestrictionTest {
+    /// The restriction: each parameter and its value.
+    pub hypothesis: Vec<(String, f64)>,
+    /// The log-likelihood of the restricted fit.
+    pub restricted_log_likelihood: f64,
+    /// The test.
+    #[serde(flatten)]
+    pub test: LrTest,
+}
+
+impl RestrictionTest {
+    /// The test of `hypothesis` from the `restricted` fit (those parameters held fixed) against
+    /// the `full` one.
+    ///
+    /// # Errors
+    /// As [`lr_test`].
+    pub fn new(
+        hypothesis: &[(String, f64)],
+        restricted: &FitResult,
+        full: &FitResult,
+    ) -> Result<Self> {
+        Ok(Self {
+            hypothesis: hypothesis.to_vec(),
+            restricted_log_likelihood: restricted.log_likelihood,
+            test: lr_test(restricted, full)?,
+        })
+    }
+}
+
+impl std::fmt::Display for RestrictionTest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let h: Vec<String> = self
+            .hypothesis
+            .iter()
+            .map(|(n, v)| format!("{n} = {v}"))
+            .collect();
+        write!(
+            f,
+            "Likelihood-ratio test of {}: LR = {:.4}, df = {}, p = {:.4e} (restricted \
+             log-likelihood {:.4})",
+            h.join(", "),
+            self.test.statistic,
+            self.test.df,
+            self.test.p_value,
+            self.restricted_log_likelihood
+        )
+    }
+}

@@ -16,7 +16,7 @@ pub use crate::dist::{
 };
 pub use boundary::{BOUNDARY_DRIFT, BOUNDARY_SE, Boundary, LastIterate, boundary};
 pub use covariance::{NotIdentified, covariance};
-pub use lr::{LrTest, lr_test};
+pub use lr::{LrTest, RestrictionTest, lr_test};
 pub use predict::{Prediction, predict};
 pub use results::{FitResult, ParamEstimate};
 pub use robust::{RobustError, robust_covariance, sandwich};
