@@ -234,6 +234,8 @@ pub fn fit_observed<M: Model + ?Sized>(
             .name(options.get_clusters().is_some())
             .to_string(),
         n_clusters,
+        ci_method: "wald".into(),
+        profile_refits: None,
         not_identified,
         separation,
         boundary: on_boundary,

@@ -41,6 +41,7 @@ pub mod optim;
 pub mod output;
 pub mod persist;
 pub mod plot;
+pub mod profile;
 pub mod simulate;
 
 pub use error::{MleError, Result};

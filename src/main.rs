@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+#[path = "cli/parse.rs"]
+mod parse;
 #[path = "cli/spinner.rs"]
 mod spinner;
 use mle::closed_form::{compare_ols_mle, ols};
@@ -20,6 +22,7 @@ use mle::output::write_file;
 use mle::persist::SavedModel;
 use mle::simulate::simulate;
 use mle::{FitOptions, MleError, Optimizer};
+use parse::{CiMethod, parse_fixed, parse_link, parse_model};
 use spinner::Spinner;
 
 const EXIT_CODES: &str = "\
@@ -129,6 +132,10 @@ struct FitArgs {
     /// others)
     #[arg(long, value_name = "NAME=VALUE,...", value_delimiter = ',', value_parser = parse_fixed)]
     fix: Vec<(String, f64)>,
+    /// Intervals: wald (from the covariance) or profile (profile likelihood, by constrained
+    /// refits)
+    #[arg(long, value_name = "METHOD", default_value = "wald")]
+    ci: CiMethod,
     /// Likelihood-ratio test of a restriction: refits with these parameters held at these
     /// values ("x1 = 0, x2 = 0")
     #[arg(long, value_name = "NAME=VALUE,...", value_delimiter = ',', value_parser = parse_fixed)]
@@ -271,31 +278,6 @@ fn remove_temporaries_when_interrupted() {
     }
 }
 
-/// A model of the registry, for clap.
-fn parse_model(s: &str) -> Result<ModelKind, String> {
-    s.parse().map_err(|e: MleError| e.to_string())
-}
-
-/// `NAME=VALUE` of `--fix`, for clap.
-fn parse_fixed(s: &str) -> Result<(String, f64), String> {
-    let (name, value) = s
-        .split_once('=')
-        .ok_or_else(|| format!("'{s}' is not NAME=VALUE"))?;
-    let value: f64 = value
-        .trim()
-        .parse()
-        .map_err(|_| format!("'{}' is not a number", value.trim()))?;
-    Ok((name.trim().to_string(), value))
-}
-
-/// A link, for clap.
-fn parse_link(s: &str) -> Result<Link, String> {
-    Link::parse(s).ok_or_else(|| {
-        let names: Vec<&str> = Link::ALL.iter().map(|l| l.name()).collect();
-        format!("unknown link '{s}' (expected {})", names.join(", "))
-    })
-}
-
 fn frame(
     d: &DataArgs,
     trials: Option<&str>,
@@ -360,8 +342,12 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         options = options.l2(l);
     }
     let mut progress = Spinner::new();
-    let result = mle::fit_frame(kind, &frame, link, &options, &mut progress)?;
+    let mut result = mle::fit_frame(kind, &frame, link, &options, &mut progress)?;
     progress.finish();
+    if a.ci == CiMethod::Profile && result.convergence.converged {
+        let model = kind.build(&frame, link, &mle::backend::default_device()?)?;
+        result = mle::profile::with_profile_intervals(&*model, result, &options)?;
+    }
     let test = if a.test.is_empty() {
         None
     } else {

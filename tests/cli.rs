@@ -725,3 +725,32 @@ fn fit_with_a_likelihood_ratio_test() {
             "Likelihood-ratio test of AgeF1 = 0: LR = ",
         ));
 }
+
+/// `--ci profile` puts the profile-likelihood intervals (checked against R in
+/// tests/profile.rs) in the summary and the JSON, and says so.
+#[test]
+fn fit_with_profile_intervals() {
+    let args = |ci: &str| {
+        [
+            "fit",
+            "logistic",
+            "--data",
+            &data("families/spector.csv"),
+            "--y",
+            "GRADE",
+            "--ci",
+            ci,
+            "--json",
+        ]
+        .map(String::from)
+    };
+    let out = mle().args(args("profile")).assert().success();
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["ci_method"], "profile");
+    let want = numbers(&reference("profile/r.json")["spector_logit"]["GPA"]);
+    let gpa = &v["params"][1];
+    assert!((gpa["ci_lower"].as_f64().unwrap() / want[0] - 1.0).abs() < 1e-7);
+    assert!((gpa["ci_upper"].as_f64().unwrap() / want[1] - 1.0).abs() < 1e-7);
+    let out = mle().args(args("wald")).assert().success();
+    assert_eq!(json_of(&out.get_output().stdout)["ci_method"], "wald");
+}

@@ -92,6 +92,13 @@ pub struct FitResult {
     /// errors, z, p and intervals follow it.
     #[serde(default = "nonrobust")]
     pub cov_type: String,
+    /// How the intervals were computed: `wald` (from the covariance) or `profile` (the
+    /// profile likelihood, [`crate::profile`]).
+    #[serde(default = "wald_method")]
+    pub ci_method: String,
+    /// Constrained refits the profile intervals took.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub profile_refits: Option<usize>,
     /// The number of clusters of a cluster-robust covariance.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub n_clusters: Option<usize>,
@@ -106,6 +113,10 @@ pub struct FitResult {
     pub boundary: Option<Boundary>,
     /// Everything a user should know about this fit, in words.
     pub warnings: Vec<String>,
+}
+
+fn wald_method() -> String {
+    "wald".to_string()
 }
 
 fn nonrobust() -> String {

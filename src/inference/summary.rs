@@ -122,6 +122,9 @@ impl fmt::Display for FitResult {
         if let Some(l) = self.l2_penalty {
             left.push(("L2 penalty λ:", format!("{l}")));
         }
+        if self.ci_method != "wald" {
+            left.push(("Intervals:", format!("{} likelihood", self.ci_method)));
+        }
         if self.cov_type != "nonrobust" {
             let clusters = self
                 .n_clusters
