@@ -7,7 +7,7 @@
 //! refit with `θⱼ` held at `c` ([`crate::FitOptions::fix`]), started from the estimates of the
 //! last refit. The endpoints are solved by root finding on the unconstrained scale of `θⱼ`
 //! (`ln σ` for `σ > 0`, so an interval respects the constraint): a bracket from the Wald
-//! interval, widened until `r` passes `±z`, then the Illinois variant of regula falsi to a
+//! interval, extended by secant steps until `r` passes `±z`, then the Illinois variant of regula falsi to a
 //! relative width of [`PROFILE_TOL`] (R's `MASS::confint` interpolates a spline through a grid
 //! instead and is off in the fifth digit). Unlike Wald intervals they follow the shape of the
 //! likelihood (asymmetric, and invariant under reparametrization).
@@ -24,7 +24,8 @@ use crate::optim::FitOptions;
 /// Relative width (on the unconstrained scale, at least 1e-8 absolute) to which endpoints are
 /// solved.
 pub const PROFILE_TOL: f64 = 1e-10;
-/// Bracket widenings (each doubles the step) before an endpoint is declared absent.
+/// Secant steps outward (each at most four times the reach so far) before an endpoint is
+/// declared absent.
 const MAX_WIDENINGS: usize = 40;
 /// Root-finding iterations at most.
 const MAX_ROOT_STEPS: usize = 100;
@@ -138,19 +139,27 @@ pub fn profile_interval<M: Model + ?Sized>(
     };
     let mut ends = [None, None];
     for (side, sign) in [(0, -1.0), (1, 1.0)] {
+        // from the Wald end, steps predicted by the secant of |r| − z (nearly linear in u),
+        // pushed 2% past the predicted root so that the bracket's outer end is close to it
         let mut inner = (u_hat, -z);
-        let mut step = z * se_u;
+        let mut u = u_hat + sign * z * se_u;
         let mut outer = None;
         start = fit.estimates();
         for _ in 0..MAX_WIDENINGS {
-            let u = u_hat + sign * step;
             let g = gap(u, &mut start)?;
             if g >= 0.0 {
                 outer = Some((u, g));
                 break;
             }
+            let slope = (g - inner.1) / (u - inner.0);
+            let reach = (u - u_hat).abs();
+            let predicted = if slope * sign > 0.0 {
+                (u - 1.02 * g / slope - u_hat).abs()
+            } else {
+                2.0 * reach
+            };
             inner = (u, g);
-            step *= 2.0;
+            u = u_hat + sign * predicted.clamp(1.05 * reach, 4.0 * reach);
         }
         let Some(outer) = outer else { continue };
         ends[side] = Some(c.to_natural(illinois(inner, outer, &mut |u| gap(u, &mut start))?));
@@ -171,9 +180,12 @@ fn illinois(a: (f64, f64), b: (f64, f64), f: &mut dyn FnMut(f64) -> Result<f64>)
         if width <= PROFILE_TOL * xa.abs().max(xb.abs()).max(1e-8 / PROFILE_TOL) || fb == 0.0 {
             break;
         }
-        let x = xb - fb * (xb - xa) / (fb - fa);
+        let slope = (fb - fa) / (xb - xa);
+        let x = xb - fb / slope;
         let fx = f(x)?;
-        if fx == 0.0 {
+        // the secant's next step from x would be below the tolerance: x is the root to it
+        let tol = PROFILE_TOL * x.abs().max(1e-8 / PROFILE_TOL);
+        if fx == 0.0 || (fx / slope).abs() <= tol {
             return Ok(x);
         }
         if (fx < 0.0) == (fa < 0.0) {
