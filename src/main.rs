@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 mod parse;
 #[path = "cli/spinner.rs"]
 mod spinner;
-use mle::closed_form::{compare_ols_mle, ols};
+use mle::closed_form::{compare_ols_mle, ols_robust};
 use mle::data::{
     DesignBuilder, ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec, read_csv, write_csv,
     write_csv_to,
@@ -161,6 +161,13 @@ struct LinearArgs {
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = mle::optim::DEFAULT_LEVEL, allow_negative_numbers = true)]
     level: f64,
+    /// ols: covariance of the coefficients, model (s²(XᵀX)⁻¹), hc0, hc1, hc2 or hc3 (default:
+    /// model, or hc1 with --cluster)
+    #[arg(long, value_name = "TYPE")]
+    cov: Option<CovType>,
+    /// ols: a column of cluster labels for cluster-robust standard errors (with hc0 or hc1)
+    #[arg(long, value_name = "COLUMN")]
+    cluster: Option<String>,
     /// Print one JSON object on stdout instead of the summary.
     #[arg(long)]
     json: bool,
@@ -396,8 +403,12 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
 }
 
 fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
-    let frame = frame(&a.data, None, None, None)?;
+    let frame = frame(&a.data, None, None, a.cluster.as_deref())?;
     if compare {
+        if a.cov.is_some() || a.cluster.is_some() {
+            let m = "compare shows model-based standard errors; --cov and --cluster are for ols";
+            return Err(MleError::InvalidOption(m.into()));
+        }
         let options = FitOptions::default().level(a.level);
         let c = compare_ols_mle(&frame.design, &frame.response, &options)?;
         if a.json {
@@ -411,7 +422,14 @@ fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
             ExitCode::from(1)
         });
     }
-    let r = ols(&frame.design, &frame.response, a.level)?;
+    let cov = a.cov.unwrap_or(CovType::Model);
+    let r = ols_robust(
+        &frame.design,
+        &frame.response,
+        a.level,
+        cov,
+        frame.clusters.as_deref(),
+    )?;
     if a.json {
         print_json(&r)?;
     } else {

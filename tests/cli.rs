@@ -583,7 +583,7 @@ fn fit_with_a_robust_covariance() {
         .args(args("hc7"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("expected model, hc0 or hc1"));
+        .stderr(predicate::str::contains("expected model, hc0, hc1, hc2 or hc3"));
 }
 
 /// `--cluster COL` reads the labels from the file (numbers here; text works alike) and gives
@@ -753,4 +753,34 @@ fn fit_with_profile_intervals() {
     assert!((gpa["ci_upper"].as_f64().unwrap() / want[1] - 1.0).abs() < 1e-7);
     let out = mle().args(args("wald")).assert().success();
     assert_eq!(json_of(&out.get_output().stdout)["ci_method"], "wald");
+}
+
+/// `mle ols --cov hc3` (values against R in tests/robust.rs) names the covariance; `compare`
+/// refuses robust options rather than ignoring them.
+#[test]
+fn ols_with_a_robust_covariance() {
+    let args = |cmd: &str| {
+        [
+            cmd,
+            "--data",
+            &data("robust/clustered.csv"),
+            "--y",
+            "y_linear",
+            "--x",
+            "x1,x2",
+            "--cov",
+            "hc3",
+        ]
+        .map(String::from)
+    };
+    mle()
+        .args(args("ols"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Covariance:").and(predicate::str::contains("HC3")));
+    mle()
+        .args(args("compare"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("--cov and --cluster are for ols"));
 }

@@ -1,5 +1,6 @@
 //! Robust covariances against R 4.2's `sandwich` 3.0 (`vcovHC`, `vcovCL`): HC0, HC1 and the
-//! one-way cluster-robust CR0 and CR1, for the Gaussian linear model (its coefficients' block;
+//! one-way cluster-robust CR0 and CR1 (HC2 and HC3 for the least-squares closed form), for the
+//! Gaussian linear model (its coefficients' block;
 //! `σ` is a parameter of the MLE, not of `lm`), logistic and Poisson regression, on
 //! `tests/data/robust/clustered.csv` (240 rows in 24 clusters, heteroskedastic and with a
 //! shared effect per cluster), written with its values by `tests/data/robust/references.R`.
@@ -7,6 +8,7 @@
 mod common;
 use common::*;
 
+use mle::closed_form::ols_robust;
 use mle::data::{DesignBuilder, ResponseSpec, read_csv};
 use mle::model::ModelKind;
 use mle::optim::CovType;
@@ -159,4 +161,62 @@ fn refusals() {
             .contains("3 cluster labels for 240 observations"),
         "{e}"
     );
+}
+
+/// The least-squares closed form (`mle ols --cov`): HC0–HC3 and CR0/CR1 against R's `lm`
+/// with `vcovHC`/`vcovCL`; HC2 and HC3 use the leverages.
+#[test]
+fn ols_closed_form_matches_sandwich() {
+    let data = read_csv(data_path("robust/clustered.csv")).unwrap();
+    let frame = DesignBuilder::new(ResponseSpec::parse("y_linear"))
+        .columns(["x1", "x2"])
+        .build(&data)
+        .unwrap();
+    let reference = &r()["linear"];
+    let labels = clusters();
+    let cases: [(&str, CovType, Option<&[u64]>, &str); 7] = [
+        ("model", CovType::Model, None, "nonrobust"),
+        ("hc0", CovType::Hc0, None, "HC0"),
+        ("hc1", CovType::Hc1, None, "HC1"),
+        ("hc2", CovType::Hc2, None, "HC2"),
+        ("hc3", CovType::Hc3, None, "HC3"),
+        ("cluster_cr1", CovType::Hc1, Some(&labels), "cluster"),
+        ("cluster_cr0", CovType::Hc0, Some(&labels), "cluster-CR0"),
+    ];
+    for (name, cov, groups, label) in cases {
+        let fit = ols_robust(&frame.design, &frame.response, 0.95, cov, groups).unwrap();
+        let got: Vec<f64> = fit.covariance.iter().flatten().copied().collect();
+        assert_rel(
+            &format!("ols {name}"),
+            &got,
+            &numbers(&reference[name]),
+            REL,
+        );
+        assert_eq!(fit.cov_type, label);
+        let se = fit.params[1].std_error;
+        assert!((fit.params[1].t - fit.params[1].estimate / se).abs() < 1e-12);
+    }
+    let refused = ols_robust(
+        &frame.design,
+        &frame.response,
+        0.95,
+        CovType::Hc3,
+        Some(&labels),
+    );
+    assert!(refused.unwrap_err().to_string().contains("not hc2 or hc3"));
+}
+
+/// HC2 and HC3 need a least-squares fit's leverages; a maximum likelihood fit refuses them by
+/// name rather than computing something else.
+#[test]
+fn leverage_types_are_for_least_squares() {
+    let data = read_csv(data_path("robust/clustered.csv")).unwrap();
+    let frame = DesignBuilder::new(ResponseSpec::parse("y_count"))
+        .columns(["x1", "x2"])
+        .build(&data)
+        .unwrap();
+    let kind: ModelKind = "poisson".parse().unwrap();
+    let options = FitOptions::default().cov_type(CovType::Hc3);
+    let e = fit_frame(kind, &frame, kind.link(None).unwrap(), &options, &mut ()).unwrap_err();
+    assert!(e.to_string().contains("HC3 needs the leverages"), "{e}");
 }

@@ -3,9 +3,10 @@
 
 mod compare;
 mod ols;
+mod ols_robust;
 mod proportion;
 mod summary;
 
 pub use compare::{OlsMleComparison, compare_ols_mle};
-pub use ols::{OlsParam, OlsResult, RANK_TOL, ols};
+pub use ols::{OlsParam, OlsResult, RANK_TOL, ols, ols_robust};
 pub use proportion::{ProportionResult, proportion};

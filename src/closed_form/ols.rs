@@ -11,9 +11,11 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::ols_robust::ols_sandwich;
 use crate::data::Design;
 use crate::error::{MleError, Result};
 use crate::inference::{t_quantile, t_two_sided_p};
+use crate::optim::CovType;
 
 /// A column whose `|Rⱼⱼ|` falls below this fraction of its own norm is taken as a linear
 /// combination of the columns before it.
@@ -61,8 +63,18 @@ pub struct OlsResult {
     pub log_likelihood: f64,
     /// Confidence level of the intervals.
     pub level: f64,
-    /// Covariance `s² (XᵀX)⁻¹`, rows.
+    /// The covariance, rows: `s² (XᵀX)⁻¹`, or the robust one of `cov_type`.
     pub covariance: Vec<Vec<f64>>,
+    /// `nonrobust`, `HC0`–`HC3`, `cluster` (CR1) or `cluster-CR0`.
+    #[serde(default = "nonrobust")]
+    pub cov_type: String,
+    /// The number of clusters of a cluster-robust covariance.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub n_clusters: Option<usize>,
+}
+
+fn nonrobust() -> String {
+    "nonrobust".to_string()
 }
 
 impl OlsResult {
@@ -90,6 +102,21 @@ impl OlsResult {
 /// [`MleError::Collinear`] naming the first column that is a combination of earlier ones;
 /// [`MleError::Numerical`] when the arithmetic overflows (data near the limits of `f64`).
 pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
+    ols_robust(design, y, level, CovType::Model, None)
+}
+
+/// As [`ols`], with the covariance `cov_type` (HC0–HC3, [`super::ols_robust`]) and, for HC0 or
+/// HC1, cluster labels (one per row): the standard errors, t, p and intervals follow it.
+///
+/// # Errors
+/// As [`ols`]; [`MleError::InvalidOption`] for a robust covariance that cannot be formed.
+pub fn ols_robust(
+    design: &Design,
+    y: &[f64],
+    level: f64,
+    cov_type: CovType,
+    clusters: Option<&[u64]>,
+) -> Result<OlsResult> {
     let (n, p) = (design.n_rows(), design.n_cols());
     if y.len() != n {
         return Err(MleError::Design(format!(
@@ -135,7 +162,28 @@ pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
         .solve_upper_triangular(&DMatrix::identity(p, p))
         .ok_or_else(|| MleError::Design("the triangular factor is singular".into()))?;
     let xtx_inv = &r_inv * r_inv.transpose();
-    let cov = &xtx_inv * s2;
+    let residuals: Vec<f64> = y.iter().zip(&fitted).map(|(y, f)| y - f).collect();
+    let (cov, n_clusters) = if cov_type == CovType::Model && clusters.is_none() {
+        (&xtx_inv * s2, None)
+    } else {
+        let cov_type = if cov_type == CovType::Model {
+            CovType::Hc1
+        } else {
+            cov_type
+        };
+        let (v, g) = ols_sandwich(design, &residuals, &xtx_inv, cov_type, clusters)?;
+        (v, g)
+    };
+    let cov_name = if cov_type == CovType::Model && clusters.is_none() {
+        "nonrobust"
+    } else {
+        let t = if cov_type == CovType::Model {
+            CovType::Hc1
+        } else {
+            cov_type
+        };
+        t.name(clusters.is_some())
+    };
     if !(rss.is_finite() && beta.iter().chain(cov.iter()).all(|v| v.is_finite())) {
         return Err(overflow(design.values(), y));
     }
@@ -180,6 +228,8 @@ pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
             .row_iter()
             .map(|r| r.iter().copied().collect())
             .collect(),
+        cov_type: cov_name.to_string(),
+        n_clusters,
     })
 }
 

@@ -36,6 +36,13 @@ impl fmt::Display for OlsResult {
         for (a, b, c, d) in rows {
             writeln!(f, "{a:<20}{b:>22}   {c:<22}{d:>19}")?;
         }
+        if self.cov_type != "nonrobust" {
+            let clusters = self
+                .n_clusters
+                .map_or(String::new(), |g| format!(", {g} clusters"));
+            let cov = format!("{}{clusters}", self.cov_type);
+            writeln!(f, "{:<20}{cov:>22}", "Covariance:")?;
+        }
         writeln!(f, "{}", "-".repeat(86))?;
         let rows: Vec<TableRow> = self
             .params

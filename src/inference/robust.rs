@@ -43,6 +43,13 @@ pub fn robust_covariance<M: Model + ?Sized>(
     if cov_type == CovType::Model {
         return Ok((cov_u.clone(), None));
     }
+    if matches!(cov_type, CovType::Hc2 | CovType::Hc3) {
+        return Err(MleError::InvalidOption(format!(
+            "{} needs the leverages of a least-squares fit: use `mle ols --cov` (or \
+             closed_form::ols_robust); for this fit hc0 or hc1",
+            cov_type.name(false)
+        )));
+    }
     let want = Want {
         gradient: true,
         hessian: false,

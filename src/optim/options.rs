@@ -81,6 +81,12 @@ pub enum CovType {
     /// Stata, statsmodels and R's `sandwich`); with `G` clusters, times
     /// `G/(G − 1) · (n − 1)/(n − k)` (CR1).
     Hc1,
+    /// Each `sᵢsᵢᵀ` divided by `1 − hᵢ`, `hᵢ` the leverage (HC2): the least-squares closed form
+    /// only (`mle ols`).
+    Hc2,
+    /// Each `sᵢsᵢᵀ` divided by `(1 − hᵢ)²` (HC3, MacKinnon–White's jackknife approximation):
+    /// the least-squares closed form only.
+    Hc3,
 }
 
 impl CovType {
@@ -93,6 +99,8 @@ impl CovType {
             (CovType::Hc1, false) => "HC1",
             (CovType::Hc0, true) => "cluster-CR0",
             (CovType::Hc1, true) => "cluster",
+            (CovType::Hc2, _) => "HC2",
+            (CovType::Hc3, _) => "HC3",
         }
     }
 }
@@ -104,8 +112,10 @@ impl std::str::FromStr for CovType {
             "model" | "nonrobust" => Ok(CovType::Model),
             "hc0" => Ok(CovType::Hc0),
             "hc1" => Ok(CovType::Hc1),
+            "hc2" => Ok(CovType::Hc2),
+            "hc3" => Ok(CovType::Hc3),
             other => Err(MleError::InvalidOption(format!(
-                "unknown covariance type '{other}' (expected model, hc0 or hc1)"
+                "unknown covariance type '{other}' (expected model, hc0, hc1, hc2 or hc3)"
             ))),
         }
     }
@@ -345,6 +355,9 @@ impl FitOptions {
                  robust covariance type"
                     .into(),
             );
+        }
+        if self.clusters.is_some() && matches!(self.cov_type, CovType::Hc2 | CovType::Hc3) {
+            return bad("clusters go with hc0 (CR0) or hc1 (CR1), not hc2 or hc3".into());
         }
         if self.clusters.is_some() && self.cov_type == CovType::Model {
             return bad(

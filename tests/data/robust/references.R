@@ -2,7 +2,7 @@
 #   Rscript tests/data/robust/references.R     (run from the repository root)
 # Writes tests/data/robust/clustered.csv (simulated, seed 20261203) and
 # tests/data/robust/r.json: for a linear model (lm), a logistic and a Poisson regression (glm),
-# the model-based, HC0 and HC1 covariances (sandwich::vcovHC) and the one-way cluster-robust
+# the model-based, HC0 and HC1 covariances (sandwich::vcovHC; HC2 and HC3 for lm) and the one-way cluster-robust
 # covariance with the CR1 correction G/(G−1)·(N−1)/(N−K) (sandwich::vcovCL, type "HC1",
 # cadjust = TRUE) and without any (type "HC0", cadjust = FALSE), with the estimates.
 library(sandwich)
@@ -37,6 +37,9 @@ out <- lapply(fits, function(f) list(
   cluster_cr1 = m(vcovCL(f, cluster = ~cluster, type = "HC1", cadjust = TRUE)),
   cluster_cr0 = m(vcovCL(f, cluster = ~cluster, type = "HC0", cadjust = FALSE))
 ))
+# the leverage-corrected types, for the linear model's closed form (mle ols --cov hc2|hc3)
+out$linear$hc2 <- m(vcovHC(fits$linear, type = "HC2"))
+out$linear$hc3 <- m(vcovHC(fits$linear, type = "HC3"))
 # lm's own covariance uses s² = RSS/(n − p); the Gaussian MLE's uses σ̂² = RSS/n
 out$linear$sigma_mle <- sqrt(sum(residuals(fits$linear)^2) / n)
 
