@@ -583,7 +583,9 @@ fn fit_with_a_robust_covariance() {
         .args(args("hc7"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("expected model, hc0, hc1, hc2 or hc3"));
+        .stderr(predicate::str::contains(
+            "expected model, hc0, hc1, hc2 or hc3",
+        ));
 }
 
 /// `--cluster COL` reads the labels from the file (numbers here; text works alike) and gives
