@@ -38,10 +38,20 @@ pub fn build_and_fit<M: Model + ?Sized>(
     options: &FitOptions,
     observer: &mut dyn Observer,
 ) -> Result<FitResult> {
+    build_fit_keep(build, options, observer).map(|(_, result)| result)
+}
+
+/// As [`build_and_fit`], keeping the model for what follows the fit (profiles, refits).
+fn build_fit_keep<M: Model + ?Sized>(
+    build: impl FnOnce() -> Result<Box<M>>,
+    options: &FitOptions,
+    observer: &mut dyn Observer,
+) -> Result<(Box<M>, FitResult)> {
     let clock = Instant::now();
-    let mut result = fit_observed(&*build()?, options, observer)?;
+    let model = build()?;
+    let mut result = fit_observed(&*model, options, observer)?;
     result.convergence.wall_time_s = clock.elapsed().as_secs_f64();
-    Ok(result)
+    Ok((model, result))
 }
 
 /// Fits the built-in model `kind` with `link` to `frame` (what `mle fit` does): the model is
@@ -56,8 +66,23 @@ pub fn fit_frame(
     options: &FitOptions,
     observer: &mut dyn Observer,
 ) -> Result<FitResult> {
+    fit_frame_keeping_model(kind, frame, link, options, observer).map(|(_, result)| result)
+}
+
+/// As [`fit_frame`], returning the model too, so that profile intervals or restricted refits
+/// ([`fit`] with fixed parameters) use it instead of building it again from the frame.
+///
+/// # Errors
+/// As [`fit_frame`].
+pub fn fit_frame_keeping_model(
+    kind: ModelKind,
+    frame: &ModelFrame,
+    link: Link,
+    options: &FitOptions,
+    observer: &mut dyn Observer,
+) -> Result<(Box<dyn Model>, FitResult)> {
     let device = crate::backend::default_device()?;
-    build_and_fit(|| kind.build(frame, link, &device), options, observer)
+    build_fit_keep(|| kind.build(frame, link, &device), options, observer)
 }
 
 /// As [`fit`], reporting every iteration to `observer`.

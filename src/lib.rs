@@ -45,7 +45,7 @@ pub mod profile;
 pub mod simulate;
 
 pub use error::{MleError, Result};
-pub use fit::{build_and_fit, fit, fit_frame, fit_observed};
+pub use fit::{build_and_fit, fit, fit_frame, fit_frame_keeping_model, fit_observed};
 pub use inference::{FitResult, ParamEstimate, lr_test};
 /// The linear algebra of the public API (covariance matrices, Hessians), re-exported so that a
 /// user needs no dependency of their own to read them.

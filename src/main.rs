@@ -349,10 +349,10 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         options = options.l2(l);
     }
     let mut progress = Spinner::new();
-    let mut result = mle::fit_frame(kind, &frame, link, &options, &mut progress)?;
+    let (model, mut result) =
+        mle::fit_frame_keeping_model(kind, &frame, link, &options, &mut progress)?;
     progress.finish();
     if a.ci == CiMethod::Profile && result.convergence.converged {
-        let model = kind.build(&frame, link, &mle::backend::default_device()?)?;
         result = mle::profile::with_profile_intervals(&*model, result, &options)?;
     }
     let test = if a.test.is_empty() {
@@ -362,7 +362,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         for (name, value) in &a.test {
             restricted = restricted.fix(name.clone(), *value);
         }
-        let r = mle::fit_frame(kind, &frame, link, &restricted, &mut ())?;
+        let r = mle::fit(&*model, &restricted)?;
         Some(RestrictionTest::new(&a.test, &r, &result)?)
     };
     if a.json {

@@ -9,7 +9,7 @@ mod common;
 use common::*;
 
 use mle::closed_form::ols_robust;
-use mle::data::{DesignBuilder, ResponseSpec, read_csv};
+use mle::data::{DesignBuilder, ModelFrame, ResponseSpec, read_csv};
 use mle::model::ModelKind;
 use mle::optim::CovType;
 use mle::{FitOptions, FitResult, fit_frame};
@@ -24,16 +24,21 @@ fn r() -> Value {
 
 /// The fit of `model` to `y` on `x1`, `x2` with `options`.
 fn fit(model: &str, y: &str, options: &FitOptions) -> FitResult {
-    let data = read_csv(data_path("robust/clustered.csv")).unwrap();
-    let frame = DesignBuilder::new(ResponseSpec::parse(y))
-        .columns(["x1", "x2"])
-        .build(&data)
-        .unwrap();
+    let frame = frame(y);
     let kind: ModelKind = model.parse().unwrap();
     let link = kind.link(None).unwrap();
     let result = fit_frame(kind, &frame, link, options, &mut ()).unwrap();
     assert!(result.convergence.converged, "{result}");
     result
+}
+
+/// The frame of `y` on `x1`, `x2` from the clustered data.
+fn frame(y: &str) -> ModelFrame {
+    let data = read_csv(data_path("robust/clustered.csv")).unwrap();
+    DesignBuilder::new(ResponseSpec::parse(y))
+        .columns(["x1", "x2"])
+        .build(&data)
+        .unwrap()
 }
 
 /// The cluster label of each row.
@@ -148,11 +153,7 @@ fn refusals() {
             .to_string()
             .contains("unpenalized")
     );
-    let data = read_csv(data_path("robust/clustered.csv")).unwrap();
-    let frame = DesignBuilder::new(ResponseSpec::parse("y_count"))
-        .columns(["x1", "x2"])
-        .build(&data)
-        .unwrap();
+    let frame = frame("y_count");
     let kind: ModelKind = "poisson".parse().unwrap();
     let options = FitOptions::default().clusters(vec![1, 2, 3]);
     let e = fit_frame(kind, &frame, kind.link(None).unwrap(), &options, &mut ()).unwrap_err();
@@ -167,11 +168,7 @@ fn refusals() {
 /// with `vcovHC`/`vcovCL`; HC2 and HC3 use the leverages.
 #[test]
 fn ols_closed_form_matches_sandwich() {
-    let data = read_csv(data_path("robust/clustered.csv")).unwrap();
-    let frame = DesignBuilder::new(ResponseSpec::parse("y_linear"))
-        .columns(["x1", "x2"])
-        .build(&data)
-        .unwrap();
+    let frame = frame("y_linear");
     let reference = &r()["linear"];
     let labels = clusters();
     let cases: [(&str, CovType, Option<&[u64]>, &str); 7] = [
@@ -210,11 +207,7 @@ fn ols_closed_form_matches_sandwich() {
 /// name rather than computing something else.
 #[test]
 fn leverage_types_are_for_least_squares() {
-    let data = read_csv(data_path("robust/clustered.csv")).unwrap();
-    let frame = DesignBuilder::new(ResponseSpec::parse("y_count"))
-        .columns(["x1", "x2"])
-        .build(&data)
-        .unwrap();
+    let frame = frame("y_count");
     let kind: ModelKind = "poisson".parse().unwrap();
     let options = FitOptions::default().cov_type(CovType::Hc3);
     let e = fit_frame(kind, &frame, kind.link(None).unwrap(), &options, &mut ()).unwrap_err();

@@ -162,28 +162,18 @@ pub fn ols_robust(
         .solve_upper_triangular(&DMatrix::identity(p, p))
         .ok_or_else(|| MleError::Design("the triangular factor is singular".into()))?;
     let xtx_inv = &r_inv * r_inv.transpose();
-    let residuals: Vec<f64> = y.iter().zip(&fitted).map(|(y, f)| y - f).collect();
-    let (cov, n_clusters) = if cov_type == CovType::Model && clusters.is_none() {
+    let cov_type = if clusters.is_some() {
+        cov_type.with_clusters()
+    } else {
+        cov_type
+    };
+    let (cov, n_clusters) = if cov_type == CovType::Model {
         (&xtx_inv * s2, None)
     } else {
-        let cov_type = if cov_type == CovType::Model {
-            CovType::Hc1
-        } else {
-            cov_type
-        };
-        let (v, g) = ols_sandwich(design, &residuals, &xtx_inv, cov_type, clusters)?;
-        (v, g)
+        let residuals: Vec<f64> = y.iter().zip(&fitted).map(|(y, f)| y - f).collect();
+        ols_sandwich(design, &residuals, &xtx_inv, cov_type, clusters)?
     };
-    let cov_name = if cov_type == CovType::Model && clusters.is_none() {
-        "nonrobust"
-    } else {
-        let t = if cov_type == CovType::Model {
-            CovType::Hc1
-        } else {
-            cov_type
-        };
-        t.name(clusters.is_some())
-    };
+    let cov_name = cov_type.name(clusters.is_some());
     if !(rss.is_finite() && beta.iter().chain(cov.iter()).all(|v| v.is_finite())) {
         return Err(overflow(design.values(), y));
     }

@@ -90,8 +90,7 @@ pub struct Glm<F: Family> {
     /// `XᵀX`, for families whose curvature in `η` is the same in every row.
     gram: Option<DMatrix<f64>>,
     start: Start,
-    /// The coefficients' start from one reweighted least-squares step (`glm_start`), where
-    /// the family proposes one.
+    /// The coefficients' start by one reweighted least-squares step (`glm_start`), if any.
     coefficients_start: Option<Vec<f64>>,
     tensors: OnceLock<Tensors>,
     device: Device,
@@ -304,8 +303,7 @@ impl<F: Family> Glm<F> {
     }
 }
 
-/// The values `f(i)` of the rows `0..n` and their sum; `None` for the values where every one
-/// is 0 (then nothing is allocated).
+/// The values `f(i)` of the rows `0..n` and their sum; no values (nothing allocated) if all 0.
 fn row_values(n: usize, f: impl Fn(usize) -> f64) -> (Option<Vec<f64>>, f64) {
     if (0..n).all(|i| f(i) == 0.0) {
         return (None, 0.0);
@@ -329,24 +327,28 @@ impl<F: Family> Model for Glm<F> {
         &self.name
     }
 
-    /// The coefficients, starting from one reweighted least-squares step where the family
-    /// proposes per-row means (R's `mustart`); else at 0 but for the intercept, which starts at
-    /// the link of the mean response (less the mean offset): the null model's maximum where
-    /// there is no offset; then the family's auxiliary parameter.
+    /// The coefficients, from one reweighted least-squares step where the family proposes
+    /// per-row means (R's `mustart`), else 0 but the intercept at the link of the mean response
+    /// less the mean offset (the null maximum without offset); then the auxiliary parameter.
     fn params(&self) -> Vec<Param> {
         let mut params = Param::linear(&self.names);
-        let mean_offset = self
-            .offset
-            .as_ref()
-            .map_or(0.0, |o| o.iter().sum::<f64>() / o.len() as f64);
-        let intercept = self.link.link(self.start.mean) - mean_offset;
-        for (j, param) in params.iter_mut().enumerate() {
-            match &self.coefficients_start {
-                Some(beta) => param.start = beta[j],
-                None if param.role == Role::Intercept && intercept.is_finite() => {
-                    param.start = intercept;
+        match &self.coefficients_start {
+            Some(beta) => {
+                for (param, &b) in params.iter_mut().zip(beta) {
+                    param.start = b;
                 }
-                None => {}
+            }
+            None => {
+                let mean_offset = self
+                    .offset
+                    .as_ref()
+                    .map_or(0.0, |o| o.iter().sum::<f64>() / o.len() as f64);
+                let intercept = self.link.link(self.start.mean) - mean_offset;
+                for param in &mut params {
+                    if param.role == Role::Intercept && intercept.is_finite() {
+                        param.start = intercept;
+                    }
+                }
             }
         }
         if let Some(aux) = self.family.aux() {

@@ -193,6 +193,19 @@ mod tests {
     use super::*;
     use crate::model::family::{Gaussian, Poisson};
 
+    /// The rows of an intercept and one covariate (row-major `x`) with responses `y`.
+    fn two_columns<'a>(x: &'a [f64], y: &'a [f64]) -> StartData<'a> {
+        StartData {
+            x,
+            p: 2,
+            y,
+            trials: None,
+            offset: None,
+            aux: 1.0,
+            intercept: Some(0),
+        }
+    }
+
     /// The start is the weighted least-squares solution: for Poisson rows with `μ₀ = y + 0.1`
     /// (R's `mustart`), `w = μ₀` and `z = ln μ₀ − 0.1/μ₀`; the normal equations of that fit,
     /// formed here directly, hold at the returned start.
@@ -200,15 +213,7 @@ mod tests {
     fn poisson_start_solves_the_weighted_normal_equations() {
         let x = [1.0, 0.0, 1.0, 1.0, 1.0, 2.0, 1.0, 3.0, 1.0, 4.0];
         let y = [0.0, 2.0, 3.0, 5.0, 11.0];
-        let data = StartData {
-            x: &x,
-            p: 2,
-            y: &y,
-            trials: None,
-            offset: None,
-            aux: 1.0,
-            intercept: Some(0),
-        };
+        let data = two_columns(&x, &y);
         let beta = irls_start(&Poisson, Link::Log, &data).unwrap();
         let mut normal = [0.0; 2];
         for (i, row) in x.chunks(2).enumerate() {
@@ -227,15 +232,7 @@ mod tests {
     fn no_start_without_means() {
         let x = [1.0, 0.0, 1.0, 1.0, 1.0, 2.0];
         let y = [0.0, 1.5, 1.0];
-        let data = StartData {
-            x: &x,
-            p: 2,
-            y: &y,
-            trials: None,
-            offset: None,
-            aux: 1.0,
-            intercept: Some(0),
-        };
+        let data = two_columns(&x, &y);
         assert!(irls_start(&Gaussian, Link::Identity, &data).is_none());
     }
 }

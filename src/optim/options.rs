@@ -90,6 +90,16 @@ pub enum CovType {
 }
 
 impl CovType {
+    /// The type to use with clusters: a robust one as it is, and CR1 ([`CovType::Hc1`]) for
+    /// the model-based default, since clusters ask for a cluster-robust covariance.
+    pub fn with_clusters(self) -> Self {
+        if self == CovType::Model {
+            CovType::Hc1
+        } else {
+            self
+        }
+    }
+
     /// The name in results: statsmodels' `nonrobust`, `HC0`, `HC1`, and `cluster` (CR1) or
     /// `cluster-CR0` with clusters.
     pub fn name(self, clustered: bool) -> &'static str {
@@ -259,9 +269,7 @@ impl FitOptions {
     /// [`CovType::Hc1`], which becomes the covariance type if none robust was chosen).
     pub fn clusters(mut self, labels: Vec<u64>) -> Self {
         self.clusters = Some(labels.into());
-        if self.cov_type == CovType::Model {
-            self.cov_type = CovType::Hc1;
-        }
+        self.cov_type = self.cov_type.with_clusters();
         self
     }
 

@@ -283,6 +283,13 @@ pub(crate) fn is_whole(v: f64) -> bool {
     }
 }
 
+/// `c = Σyᵢ / Σ e^{ηᵢ}`: the factor that matches the means `c·e^{ηᵢ}` of counts to their total
+/// (where a Poisson intercept's score `Σ(yᵢ − cμᵢ)` is 0), for [`Family::level_start`].
+pub(crate) fn count_level(y: &[f64], eta: &[f64]) -> f64 {
+    let total: f64 = eta.iter().map(|e| e.exp()).sum();
+    y.iter().sum::<f64>() / total
+}
+
 /// `ln Γ(x)` (statrs: Lanczos, about 1e-15 relative).
 pub(crate) fn ln_gamma(x: f64) -> f64 {
     statrs::function::gamma::ln_gamma(x)

@@ -17,7 +17,9 @@ use rand::RngCore;
 use rand_distr::Distribution;
 use special::Gamma as _;
 
-use super::{Aux, Family, RowTensors, Start, is_whole, ln_factorial, ln_gamma, mean_variance};
+use super::{
+    Aux, Family, RowTensors, Start, count_level, is_whole, ln_factorial, ln_gamma, mean_variance,
+};
 use crate::ad::tensor::lgamma;
 use crate::backend::Tensor;
 use crate::data::shortest;
@@ -109,8 +111,7 @@ impl Family for NegativeBinomial {
         if link != Link::Log {
             return None;
         }
-        let total: f64 = eta.iter().map(|e| e.exp()).sum();
-        let c = y.iter().sum::<f64>() / total;
+        let c = count_level(y, eta);
         let (mut excess, mut squares) = (0.0, 0.0);
         for (y, e) in y.iter().zip(eta) {
             let mu = c * e.exp();

@@ -3,7 +3,9 @@
 use rand::RngCore;
 use rand_distr::Distribution;
 
-use super::{Aux, Family, MeanTerms, RowTensors, Start, is_whole, ln_factorial, mean_variance};
+use super::{
+    Aux, Family, MeanTerms, RowTensors, Start, count_level, is_whole, ln_factorial, mean_variance,
+};
 use crate::backend::Tensor;
 use crate::data::shortest;
 use crate::model::link::Link;
@@ -65,8 +67,7 @@ impl Family for Poisson {
         if link != Link::Log {
             return None;
         }
-        let total: f64 = eta.iter().map(|e| e.exp()).sum();
-        Some(((y.iter().sum::<f64>() / total).ln(), f64::NAN))
+        Some((count_level(y, eta).ln(), f64::NAN))
     }
 
     /// With the log link `f' = y − μ`, `f'' = −μ`; through a general link from
