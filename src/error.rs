@@ -90,14 +90,18 @@ pub enum MleError {
     /// A parameter of a builder or an option is out of its range.
     #[error("invalid option: {0}")]
     InvalidOption(String),
-    /// Two columns of the design are exactly or numerically collinear.
+    /// Columns of the design are linear combinations of the columns before them (exactly, or
+    /// to [`crate::data::RANK_TOL`] of their norm): the coefficients are not identified.
     #[error(
-        "the design matrix is rank deficient: column '{column}' is (numerically) a linear \
-         combination of the columns before it"
+        "the design matrix is rank deficient: {}, so {} not identified: drop {} (mle: \
+         --drop-collinear does that and reports {2})",
+        relations(aliased),
+        quoted(aliased),
+        if aliased.len() == 1 { "it" } else { "them" }
     )]
     Collinear {
-        /// The column found to be redundant.
-        column: String,
+        /// The aliased columns, in order, each with the combination of earlier columns it equals.
+        aliased: Vec<crate::data::Alias>,
     },
     /// The log-likelihood or its gradient is not finite at the starting values.
     #[error(
@@ -131,4 +135,19 @@ pub enum MleError {
     /// Serialization of results failed.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+/// `z = 1·x + 1·w; v = 0`.
+fn relations(aliased: &[crate::data::Alias]) -> String {
+    let r: Vec<String> = aliased.iter().map(|a| a.relation()).collect();
+    r.join("; ")
+}
+
+/// `the coefficient of 'z' is`, `the coefficients of 'z', 'v' are`.
+fn quoted(aliased: &[crate::data::Alias]) -> String {
+    let r: Vec<String> = aliased.iter().map(|a| format!("'{}'", a.column)).collect();
+    match r.len() {
+        1 => format!("the coefficient of {} is", r[0]),
+        _ => format!("the coefficients of {} are", r.join(", ")),
+    }
 }

@@ -10,8 +10,8 @@ use crate::inference::{
 };
 use crate::model::{Fixed, Link, Model, ModelKind};
 use crate::optim::{
-    Convergence, FitOptions, Objective, Observer, StopReason, maximize, newton_step_in_se, norm,
-    settle,
+    Convergence, CovType, FitOptions, Objective, Observer, StopReason, maximize, newton_step_in_se,
+    norm, settle,
 };
 
 /// Fits `model` by maximum likelihood and computes inference at the estimate.
@@ -82,6 +82,9 @@ pub fn fit_frame_keeping_model(
     observer: &mut dyn Observer,
 ) -> Result<(Box<dyn Model>, FitResult)> {
     let device = crate::backend::default_device()?;
+    if options.get_firth() {
+        return build_fit_keep(|| kind.build_firth(frame, link, &device), options, observer);
+    }
     build_fit_keep(|| kind.build(frame, link, &device), options, observer)
 }
 
@@ -97,6 +100,7 @@ pub fn fit_observed<M: Model + ?Sized>(
     let clock = Instant::now();
     options.check()?;
     crate::backend::ensure_f64(model.device())?;
+    check_penalty(model, options)?;
     if !options.fixed().is_empty() {
         return fit_restricted(model, options, observer);
     }
@@ -142,16 +146,22 @@ pub fn fit_observed<M: Model + ?Sized>(
     let cov_u = covariance(&info, &names);
 
     // separation: only for unpenalized fits (a penalty makes the maximum exist)
+    let g_final = optimum.gradient;
     let mut separation = None;
-    if options.l2.is_none_or(|l| l == 0.0)
-        && let Some(s) = model.separation(&theta, &info)
-    {
-        reason = StopReason::Separation;
-        warnings.push(s.explain());
-        separation = Some(s);
+    // (not after the iteration limit: the fit is reported as not converged, and a linear
+    // program over every row is not spent on an iterate that was cut short)
+    if options.l2.is_none_or(|l| l == 0.0) && reason != StopReason::MaxIterations {
+        match model.separation(&theta, &g_final, &info) {
+            Ok(Some(s)) => {
+                reason = StopReason::Separation;
+                warnings.push(s.explain());
+                separation = Some(s);
+            }
+            Ok(None) => {}
+            Err(e) => warnings.push(format!("whether the maximum exists is not known: {e}")),
+        }
     }
     // a constrained parameter whose maximum is on the boundary of its range
-    let g_final = optimum.gradient;
     let on_boundary = if separation.is_none() {
         let diagonal: Vec<f64> = (0..u.len()).map(|j| info[(j, j)]).collect();
         let last = LastIterate {
@@ -252,6 +262,7 @@ pub fn fit_observed<M: Model + ?Sized>(
         gradient_method: objective.gradient_method(),
         hessian_method,
         l2_penalty: options.l2.filter(|l| *l > 0.0),
+        penalty: model.penalized().map(str::to_string),
         covariance: cov_natural
             .map(|m| m.row_iter().map(|r| r.iter().copied().collect()).collect()),
         cov_type: options
@@ -262,10 +273,31 @@ pub fn fit_observed<M: Model + ?Sized>(
         ci_method: "wald".into(),
         profile_refits: None,
         not_identified,
+        aliased: Vec::new(),
         separation,
         boundary: on_boundary,
         warnings,
     })
+}
+
+/// What a penalized model ([`Model::penalized`]) cannot be fitted with, and a Firth fit asked of
+/// a model without the penalty.
+fn check_penalty<M: Model + ?Sized>(model: &M, options: &FitOptions) -> Result<()> {
+    let refuse = |m: String| Err(MleError::InvalidOption(m));
+    match model.penalized() {
+        None if options.get_firth() => refuse(format!(
+            "Firth's fit of '{}' needs the penalized model: wrap it in mle::model::Firth \
+             (fit_frame does)",
+            model.name()
+        )),
+        Some(p) if !options.closed_form => refuse(format!(
+            "the {p} penalty is evaluated in closed form only; closed_form(false) cannot be used"
+        )),
+        Some(p) if options.get_cov_type() != CovType::Model => refuse(format!(
+            "robust covariances are for likelihoods, not for the {p} penalized fit"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The fit of `model` with the parameters of `options.fixed()` held fixed: the others

@@ -77,6 +77,10 @@ struct DataArgs {
     /// Fit without an intercept.
     #[arg(long)]
     no_intercept: bool,
+    /// Drop columns that are linear combinations of earlier ones, and report them (without
+    /// it such a design exits 3 naming them).
+    #[arg(long)]
+    drop_collinear: bool,
 }
 
 #[derive(Args)]
@@ -116,6 +120,10 @@ struct FitArgs {
     /// L2 penalty λ on the slopes (λ = 1/C of scikit-learn).
     #[arg(long, value_name = "LAMBDA", allow_negative_numbers = true)]
     l2: Option<f64>,
+    /// Firth's bias-reduced fit (binary and binomial models): finite estimates under
+    /// separation; --test and --ci profile then use the penalized likelihood.
+    #[arg(long)]
+    firth: bool,
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = mle::optim::DEFAULT_LEVEL, allow_negative_numbers = true)]
     level: f64,
@@ -290,7 +298,7 @@ fn frame(
     trials: Option<&str>,
     offset: Option<OffsetSpec>,
     cluster: Option<&str>,
-) -> mle::Result<ModelFrame> {
+) -> mle::Result<(ModelFrame, Vec<mle::data::Alias>)> {
     let mut builder = DesignBuilder::new(ResponseSpec::parse(&d.y)).intercept(!d.no_intercept);
     if let Some(c) = cluster {
         builder = builder.cluster(c.trim());
@@ -312,7 +320,12 @@ fn frame(
             Err(_) => TrialsSpec::Column(t.trim().to_string()),
         });
     }
-    builder.read_csv(&d.data)
+    let frame = builder.read_csv(&d.data)?;
+    Ok(if d.drop_collinear {
+        frame.without_aliased()
+    } else {
+        (frame, Vec::new())
+    })
 }
 
 fn print_json(value: &impl serde::Serialize) -> mle::Result<()> {
@@ -328,8 +341,11 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         (None, None) => None,
     };
     let link = kind.check_request(a.link, a.trials.is_some(), offset.as_ref())?;
-    let frame = frame(&a.data, a.trials.as_deref(), offset, a.cluster.as_deref())?;
-    let mut options = FitOptions::default().gtol(a.tol).level(a.level);
+    let (frame, aliased) = frame(&a.data, a.trials.as_deref(), offset, a.cluster.as_deref())?;
+    let mut options = FitOptions::default()
+        .gtol(a.tol)
+        .level(a.level)
+        .firth(a.firth);
     if let Some(labels) = &frame.clusters {
         options = options.clusters(labels.clone());
     }
@@ -352,6 +368,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     let (model, mut result) =
         mle::fit_frame_keeping_model(kind, &frame, link, &options, &mut progress)?;
     progress.finish();
+    result.aliased = aliased;
     if a.ci == CiMethod::Profile && result.convergence.converged {
         result = mle::profile::with_profile_intervals(&*model, result, &options)?;
     }
@@ -403,7 +420,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
 }
 
 fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
-    let frame = frame(&a.data, None, None, a.cluster.as_deref())?;
+    let (frame, aliased) = frame(&a.data, None, None, a.cluster.as_deref())?;
     if compare {
         if a.cov.is_some() || a.cluster.is_some() {
             let m = "compare shows model-based standard errors; --cov and --cluster are for ols";
@@ -423,13 +440,14 @@ fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
         });
     }
     let cov = a.cov.unwrap_or(CovType::Model);
-    let r = ols_robust(
+    let mut r = ols_robust(
         &frame.design,
         &frame.response,
         a.level,
         cov,
         frame.clusters.as_deref(),
     )?;
+    r.aliased = aliased;
     if a.json {
         print_json(&r)?;
     } else {

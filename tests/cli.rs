@@ -312,7 +312,7 @@ fn separation_prints_what_it_found_and_exits_1() {
         .args(["--x", "sepal_length,sepal_width", "--json"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("perfect separation"))
+        .stderr(predicate::str::contains("complete separation by"))
         .get_output()
         .stdout
         .clone();

@@ -117,22 +117,27 @@ fn level_response_and_trials_columns() {
 }
 
 #[test]
-fn collinear_design_is_explained_not_nan() {
-    // z = x + w: the Hessian is singular; the fit names the direction instead of printing NaN
+fn collinear_design_is_refused_before_the_fit_naming_the_relation() {
+    // z = x + w exactly: the coefficients are not identified; the error says which column is
+    // the combination of which, and the design without it fits
     let x = vec![0.1, 1.2, 2.3, 2.9, 4.2, 5.1, 5.8, 7.3];
     let w = vec![1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0];
     let z: Vec<f64> = x.iter().zip(&w).map(|(a, b)| a + b).collect();
     let d = Design::from_columns(&["x", "w", "z"], &[x, w, z], true).unwrap();
     let y = [0.3, 1.1, 2.9, 3.2, 3.8, 5.5, 5.9, 7.2];
-    let r = fit(&Gaussian::new(&d, &y).unwrap(), &FitOptions::default()).unwrap();
-    let ni = r.not_identified.as_ref().expect("not identified");
-    let names: Vec<&str> = ni.direction.iter().map(|(n, _)| n.as_str()).collect();
+    let err = Gaussian::new(&d, &y).unwrap_err();
+    assert!(matches!(err, mle::MleError::Collinear { .. }), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("z = 1·x + 1·w"), "{message}");
     assert!(
-        names.contains(&"z") && names.contains(&"x") && names.contains(&"w"),
-        "{names:?}"
+        message.contains("the coefficient of 'z' is not identified"),
+        "{message}"
     );
-    assert!(r.bse().is_none());
-    assert!(r.warnings.iter().any(|w| w.contains("do not identify")));
+    let (kept, aliased) = d.without_aliased();
+    assert_eq!(kept.names(), &["intercept", "x", "w"]);
+    assert_eq!(aliased.len(), 1);
+    let r = fit(&Gaussian::new(&kept, &y).unwrap(), &FitOptions::default()).unwrap();
+    assert!(r.convergence.converged && r.bse().is_some());
 }
 
 #[test]

@@ -411,10 +411,12 @@ fn memory_that_cannot_be_had_is_an_error_not_an_abort() {
             "ulimit -v {limit_mib} MiB: {code:?} {stderr}"
         );
         if code == Some(3) {
-            // the design, or the buffer the file is read through where that is what ran out
+            // the design, or the buffer the file is read through where that is what ran out,
+            // or, under the smallest limits, the worker threads' stacks and allocator arenas
             assert!(
                 stderr.contains("not enough memory for the design")
-                    || stderr.contains("not enough memory for the reading buffer"),
+                    || stderr.contains("not enough memory for the reading buffer")
+                    || stderr.contains("not enough memory or threads to start the worker threads"),
                 "{stderr}"
             );
             refused += 1;

@@ -79,10 +79,10 @@ fn unpenalized_fit_detects_perfect_separation() {
             assert_eq!(s.n_separated, f.response.len());
             // no standard errors are presented for estimates that do not exist
             assert!(r.bse().is_none());
-            assert!(r.warnings.iter().any(|w| w.contains("perfect separation")));
+            assert!(r.warnings.iter().any(|w| w.contains("complete separation")));
             let err = r.clone().ensure_converged().unwrap_err().to_string();
             assert!(err.contains("does not exist"), "{err}");
-            assert!(format!("{r}").contains("perfect separation"));
+            assert!(format!("{r}").contains("complete separation"));
         }
     }
 }

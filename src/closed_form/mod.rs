@@ -7,6 +7,7 @@ mod ols_robust;
 mod proportion;
 mod summary;
 
+pub use crate::data::rank::RANK_TOL;
 pub use compare::{OlsMleComparison, compare_ols_mle};
-pub use ols::{OlsParam, OlsResult, RANK_TOL, ols, ols_robust};
+pub use ols::{OlsParam, OlsResult, ols, ols_robust};
 pub use proportion::{ProportionResult, proportion};

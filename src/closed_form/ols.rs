@@ -1,25 +1,17 @@
 //! Ordinary least squares in closed form: `β̂ = argmin ‖y − Xβ‖²`, solved by Householder QR
 //! (`X = QR`, `Rβ̂ = Qᵀy`), never by inverting `XᵀX` (which squares the condition number).
 //!
-//! The QR is taken by blocks of rows (TSQR: Demmel, Grigori, Hoemmen & Langou, "Communication-
-//! optimal parallel and sequential QR and LU factorizations", SIAM J. Sci. Comput. 34, 2012):
-//! the triangular factor `R` and `Qᵀy` so far are stacked on the next block of rows `[R; X_b]`,
-//! `[Qᵀy; y_b]`, and that small matrix is factored again. The result is the `R` and `Qᵀy` of one
-//! Householder QR of the whole of `X` (up to the signs of the rows of `R`), just as backward
-//! stable, but every factorization works within the cache and `X` is read once, in place, with
-//! no column-major copy of it.
+//! The QR is taken by blocks of rows, reading `X` once in place ([`crate::data::rank`]), and the
+//! same factor decides the rank: aliased columns are named, with the combination they equal.
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DMatrix;
 
 use super::ols_robust::ols_sandwich;
 use crate::data::Design;
+use crate::data::rank::{aliased_from_r, blocked_qr};
 use crate::error::{MleError, Result};
 use crate::inference::{t_quantile, t_two_sided_p};
 use crate::optim::CovType;
-
-/// A column whose `|Rⱼⱼ|` falls below this fraction of its own norm is taken as a linear
-/// combination of the columns before it.
-pub const RANK_TOL: f64 = 1e-10;
 
 /// One coefficient of an OLS fit, with t-based inference.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -71,6 +63,10 @@ pub struct OlsResult {
     /// The number of clusters of a cluster-robust covariance.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub n_clusters: Option<usize>,
+    /// Columns dropped before the fit as linear combinations of earlier ones
+    /// ([`crate::data::ModelFrame::without_aliased`]).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub aliased: Vec<crate::data::Alias>,
 }
 
 fn nonrobust() -> String {
@@ -99,7 +95,7 @@ impl OlsResult {
 ///
 /// # Errors
 /// [`MleError::Design`] when there are no residual degrees of freedom or the lengths differ;
-/// [`MleError::Collinear`] naming the first column that is a combination of earlier ones;
+/// [`MleError::Collinear`] naming every column that is a combination of earlier ones;
 /// [`MleError::Numerical`] when the arithmetic overflows (data near the limits of `f64`).
 pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
     ols_robust(design, y, level, CovType::Model, None)
@@ -134,7 +130,7 @@ pub fn ols_robust(
             "level must lie in (0, 1), got {level}"
         )));
     }
-    let (r, qty, norms) = blocked_qr(design.values(), y, p);
+    let (r, qty, norms) = blocked_qr(design.values(), Some(y), p);
     if !norms
         .iter()
         .chain(r.iter())
@@ -143,12 +139,9 @@ pub fn ols_robust(
     {
         return Err(overflow(design.values(), y));
     }
-    for j in 0..p {
-        if r[(j, j)].abs() <= RANK_TOL * norms[j] {
-            return Err(MleError::Collinear {
-                column: design.names()[j].clone(),
-            });
-        }
+    let aliased = aliased_from_r(&r, &norms, design.names());
+    if !aliased.is_empty() {
+        return Err(MleError::Collinear { aliased });
     }
     let beta = r
         .solve_upper_triangular(&qty)
@@ -220,6 +213,7 @@ pub fn ols_robust(
             .collect(),
         cov_type: cov_name.to_string(),
         n_clusters,
+        aliased: Vec::new(),
     })
 }
 
@@ -232,40 +226,4 @@ fn overflow(x: &[f64], y: &[f64]) -> MleError {
          {largest:e}; sums of squares overflow beyond about 1e154): rescale the columns, for \
          example to other units"
     ))
-}
-
-/// The triangular factor `R` (p × p), `Qᵀy` (its first p entries) and the column norms `‖xⱼ‖`
-/// of the row-major `n × p` matrix `x`, by Householder QR over blocks of rows (see the module
-/// documentation).
-fn blocked_qr(x: &[f64], y: &[f64], p: usize) -> (DMatrix<f64>, DVector<f64>, Vec<f64>) {
-    // the one pass's blocks (about 256 KiB of X, within the L2 cache), and at least 2p rows
-    let rows = crate::linalg::block_rows(p).max(2 * p);
-    let mut r = DMatrix::<f64>::zeros(0, p);
-    let mut qty = DVector::<f64>::zeros(0);
-    let mut squares = vec![0.0; p];
-    for (xb, yb) in x.chunks(rows * p).zip(y.chunks(rows)) {
-        let m = yb.len();
-        let k = r.nrows();
-        // [R; X_b] in column-major order, and [Qᵀy; y_b]
-        let stacked = DMatrix::from_fn(k + m, p, |i, j| {
-            if i < k {
-                r[(i, j)]
-            } else {
-                xb[(i - k) * p + j]
-            }
-        });
-        for row in xb.chunks_exact(p) {
-            for (s, v) in squares.iter_mut().zip(row) {
-                *s += v * v;
-            }
-        }
-        let mut rhs = DVector::from_fn(k + m, |i, _| if i < k { qty[i] } else { yb[i - k] });
-        let qr = stacked.qr();
-        qr.q_tr_mul(&mut rhs);
-        let rb = qr.r();
-        let keep = rb.nrows().min(p);
-        r = rb.rows(0, keep).into_owned();
-        qty = rhs.rows(0, keep).into_owned();
-    }
-    (r, qty, squares.iter().map(|s| s.sqrt()).collect())
 }

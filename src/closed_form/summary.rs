@@ -5,7 +5,7 @@ use std::fmt;
 use super::compare::OlsMleComparison;
 use super::ols::OlsResult;
 use crate::inference::format_number;
-use crate::inference::summary::{TableRow, write_table, write_title};
+use crate::inference::summary::{TableRow, write_aliased, write_table, write_title};
 
 impl fmt::Display for OlsResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -57,7 +57,8 @@ impl fmt::Display for OlsResult {
             })
             .collect();
         write_table(f, "t", self.level, &rows)?;
-        writeln!(f, "{rule}")
+        writeln!(f, "{rule}")?;
+        write_aliased(f, &self.aliased)
     }
 }
 

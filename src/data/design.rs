@@ -1,6 +1,8 @@
 //! Design matrices: which columns enter a model, with or without an intercept, and the response.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use super::rank::{Alias, aliased_columns};
 
 use super::csv::shortest;
 use super::dataset::{Column, Dataset};
@@ -27,6 +29,8 @@ pub struct Design {
     values: Arc<Vec<f64>>,
     n: usize,
     intercept: bool,
+    /// The aliased columns ([`super::rank`]), found once on first use and shared by clones.
+    aliased: Arc<OnceLock<Vec<Alias>>>,
 }
 
 impl Design {
@@ -149,7 +153,55 @@ impl Design {
             values: Arc::new(values),
             n,
             intercept,
+            aliased: Arc::default(),
         })
+    }
+
+    /// The columns that are linear combinations of the columns before them (R's aliased
+    /// coefficients; [`super::rank`]), in order. Found by one pass over the rows on first use.
+    pub fn aliased(&self) -> &[Alias] {
+        self.aliased
+            .get_or_init(|| aliased_columns(&self.values, self.n_cols(), &self.names))
+    }
+
+    /// Whether the design has full column rank.
+    ///
+    /// # Errors
+    /// [`MleError::Collinear`] naming every aliased column with the combination it equals.
+    pub fn check_rank(&self) -> Result<()> {
+        match self.aliased() {
+            [] => Ok(()),
+            aliased => Err(MleError::Collinear {
+                aliased: aliased.to_vec(),
+            }),
+        }
+    }
+
+    /// The design without its aliased columns (itself when there are none), and those columns:
+    /// what R's `lm` and `glm` fit when they report coefficients "not defined because of
+    /// singularities".
+    pub fn without_aliased(&self) -> (Design, Vec<Alias>) {
+        let aliased = self.aliased().to_vec();
+        if aliased.is_empty() {
+            return (self.clone(), aliased);
+        }
+        let p = self.n_cols();
+        let keep: Vec<usize> = (0..p)
+            .filter(|&j| !aliased.iter().any(|a| a.column == self.names[j]))
+            .collect();
+        let values: Vec<f64> = self
+            .values
+            .chunks_exact(p)
+            .flat_map(|row| keep.iter().map(move |&j| row[j]))
+            .collect();
+        let design = Design {
+            names: keep.iter().map(|&j| self.names[j].clone()).collect(),
+            values: Arc::new(values),
+            n: self.n,
+            intercept: self.intercept && keep.first() == Some(&0),
+            aliased: Arc::new(OnceLock::from(Vec::new())),
+        };
+        (design, aliased)
     }
 
     /// Column names (the intercept, if any, first).

@@ -145,6 +145,13 @@ impl ModelFrame {
             clusters: None,
         })
     }
+
+    /// The frame with its design's aliased columns dropped ([`Design::without_aliased`]), and
+    /// those columns: R's coefficients "not defined because of singularities".
+    pub fn without_aliased(self) -> (Self, Vec<super::Alias>) {
+        let (design, aliased) = self.design.without_aliased();
+        (Self { design, ..self }, aliased)
+    }
 }
 
 /// The cluster label of each row of `column` in `data`: its distinct values (numbers or text)

@@ -6,6 +6,7 @@ mod csv;
 mod dataset;
 mod design;
 mod frame;
+pub mod rank;
 mod records;
 mod stream;
 
@@ -14,3 +15,4 @@ pub use csv::{NamedColumn, read_csv, shortest, write_csv, write_csv_to};
 pub use dataset::{Column, Dataset};
 pub use design::{Design, DesignBuilder, INTERCEPT};
 pub use frame::{ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec};
+pub use rank::{Alias, RANK_TOL};

@@ -105,6 +105,14 @@ pub struct FitResult {
     /// The direction the data do not identify, when the information is singular.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub not_identified: Option<NotIdentified>,
+    /// The penalty of a penalized likelihood ([`crate::model::Model::penalized`]: Firth's), whose
+    /// value `log_likelihood` then is (and likelihood-ratio tests and profile intervals use).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub penalty: Option<String>,
+    /// Columns of the design dropped before the fit as linear combinations of earlier ones
+    /// ([`crate::data::ModelFrame::without_aliased`]); their coefficients are not estimable.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub aliased: Vec<crate::data::Alias>,
     /// Separation of binary data, when found: then the MLE does not exist.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub separation: Option<Separation>,

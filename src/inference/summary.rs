@@ -122,6 +122,9 @@ impl fmt::Display for FitResult {
         if let Some(l) = self.l2_penalty {
             left.push(("L2 penalty λ:", format!("{l}")));
         }
+        if let Some(p) = &self.penalty {
+            left.push(("Penalty:", p.clone()));
+        }
         if self.ci_method != "wald" {
             left.push(("Intervals:", format!("{} likelihood", self.ci_method)));
         }
@@ -132,8 +135,13 @@ impl fmt::Display for FitResult {
             left.push(("Covariance:", format!("{}{clusters}", self.cov_type)));
         }
         let number = |v: f64| format_number(v, 4, 19);
+        let ll_label = if self.penalty.is_some() {
+            "Penalized log-lik.:"
+        } else {
+            "Log-likelihood:"
+        };
         let mut right = vec![
-            ("Log-likelihood:", number(self.log_likelihood)),
+            (ll_label, number(self.log_likelihood)),
             ("AIC:", number(self.aic)),
             ("BIC:", number(self.bic)),
         ];
@@ -198,10 +206,28 @@ impl fmt::Display for FitResult {
                 fixed.join(", ")
             )?;
         }
+        write_aliased(f, &self.aliased)?;
         writeln!(f, "Stopped because {}.", c.reason.describe())?;
         for w in &self.warnings {
             writeln!(f, "Warning: {w}.")?;
         }
         Ok(())
     }
+}
+
+/// The columns dropped as linear combinations of earlier ones, as R reports aliased
+/// coefficients.
+pub(crate) fn write_aliased(
+    f: &mut fmt::Formatter<'_>,
+    aliased: &[crate::data::Alias],
+) -> fmt::Result {
+    if aliased.is_empty() {
+        return Ok(());
+    }
+    let relations: Vec<String> = aliased.iter().map(|a| a.relation()).collect();
+    writeln!(
+        f,
+        "Dropped before the fit, not estimable (linear combinations of earlier columns): {}.",
+        relations.join("; ")
+    )
 }

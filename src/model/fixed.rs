@@ -154,6 +154,10 @@ impl<M: Model + ?Sized> Model for Fixed<'_, M> {
         self.model.methods()
     }
 
+    fn penalized(&self) -> Option<&'static str> {
+        self.model.penalized()
+    }
+
     fn link(&self) -> Option<Link> {
         self.model.link()
     }

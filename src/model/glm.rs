@@ -21,28 +21,10 @@ use crate::data::{Design, shortest};
 use crate::error::{MleError, Result};
 use crate::linalg::{dot, gram, linear_predictor};
 
-/// A response for a [`Glm`]: the responses, the trials of a binomial response (one per row when
-/// absent) and an offset added to the linear predictor (`ln` exposure for a rate).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Response<'a> {
-    /// `yᵢ` (successes for the binomial family).
-    pub y: &'a [f64],
-    /// Trials `mᵢ`, binomial family only.
-    pub trials: Option<&'a [f64]>,
-    /// The offset `oᵢ`.
-    pub offset: Option<&'a [f64]>,
-}
+pub use response::Response;
 
-impl<'a> Response<'a> {
-    /// Responses alone.
-    pub fn new(y: &'a [f64]) -> Self {
-        Self {
-            y,
-            trials: None,
-            offset: None,
-        }
-    }
-}
+#[path = "glm_response.rs"]
+mod response;
 
 /// The data as tensors, made on first use by the autodiff path only.
 #[derive(Debug, Clone)]
@@ -119,8 +101,9 @@ impl<F: Family> Glm<F> {
     /// [`MleError::Model`] naming the row when a response (or trial count, or offset) is not
     /// one the family can have, when the lengths disagree with the design, when the family
     /// does not take `link`, or when the data cannot have a maximum (one class only, all zero
-    /// counts, a constant Gaussian response); [`MleError::Numerical`] when the data's scale
-    /// overflows double precision.
+    /// counts, a constant Gaussian response); [`MleError::Collinear`] when columns of the design
+    /// are linear combinations of earlier ones ([`Design::without_aliased`] drops them);
+    /// [`MleError::Numerical`] when the data's scale overflows double precision.
     pub fn on(
         family: F,
         link: Link,
@@ -140,6 +123,7 @@ impl<F: Family> Glm<F> {
                 links.join(", ")
             )));
         }
+        design.check_rank()?;
         let n = design.n_rows();
         let lengths = [
             Some(response.y.len()),
@@ -265,6 +249,21 @@ impl<F: Family> Glm<F> {
     /// The number of coefficients (the design's columns).
     fn p(&self) -> usize {
         self.names.len()
+    }
+
+    /// The link.
+    pub(crate) fn link_fn(&self) -> Link {
+        self.link
+    }
+
+    /// The design, row-major.
+    pub(crate) fn design_values(&self) -> &[f64] {
+        &self.x
+    }
+
+    /// The trials of a binomial response, when given.
+    pub(crate) fn trials(&self) -> Option<&[f64]> {
+        self.trials.as_deref()
     }
 
     /// The linear predictor `η = o + Xβ` on the training rows.
@@ -462,38 +461,18 @@ impl<F: Family> Model for Glm<F> {
         })
     }
 
-    fn separation(&self, theta: &[f64], information: &DMatrix<f64>) -> Option<Separation> {
-        if !self.family.separable() {
-            return None;
-        }
-        let p = self.p();
-        let beta = &theta[..p];
-        // the fitted log-odds, on which the classification and its boundary are judged
-        let log_odds: Vec<f64> = self
-            .linear_predictor(beta)
-            .into_iter()
-            .map(|e| self.link.log_odds(e))
-            .collect();
-        // the direction of least curvature: the eigenvector of the smallest eigenvalue of XᵀWX
-        let direction = || {
-            let eig = nalgebra::SymmetricEigen::new(information.view((0, 0), (p, p)).into_owned());
-            let j = eig.eigenvalues.imin();
-            let d: Vec<f64> = eig.eigenvectors.column(j).iter().copied().collect();
-            let xd = linear_predictor(&self.x, p, &d);
-            (d, xd)
-        };
-        let trials = self.trials_or_ones();
-        let trials = trials.as_ref();
-        Separation::check(
-            &log_odds,
-            &self.y,
-            trials,
-            &self.names,
-            beta,
-            Some(&direction),
-        )
+    fn separation(
+        &self,
+        theta: &[f64],
+        gradient: &[f64],
+        information: &DMatrix<f64>,
+    ) -> std::result::Result<Option<Separation>, String> {
+        self.find_separation(theta, gradient, information)
     }
 }
+
+#[path = "glm_separation.rs"]
+mod separation;
 
 #[cfg(test)]
 #[path = "glm_tests.rs"]

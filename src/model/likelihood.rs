@@ -47,12 +47,10 @@
 //! # Ok::<(), mle::MleError>(())
 //! ```
 
-use nalgebra::DMatrix;
-
 use super::evaluation::{Evaluation, Want};
 use super::methods::{GradientMethod, HessianMethod};
 use super::params::{Params, Rows, Theta};
-use super::{Model, NullModel, Param, Separation, row_pass};
+use super::{Model, NullModel, Param, row_pass};
 use crate::ad::Real;
 use crate::backend::{Device, Tensor, shared_device};
 
@@ -133,9 +131,5 @@ impl<L: Likelihood> Model for L {
 
     fn null_model(&self) -> Option<NullModel> {
         Likelihood::null_model(self)
-    }
-
-    fn separation(&self, _theta: &[f64], _information: &DMatrix<f64>) -> Option<Separation> {
-        None
     }
 }

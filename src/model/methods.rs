@@ -42,6 +42,9 @@ pub enum HessianMethod {
     /// [`crate::optim::HESSIAN_STEP`]` · max(|uⱼ|, 1)`, symmetrized: about 1e-11 relative error
     /// in the standard errors.
     GradientDifferences,
+    /// The expected information `XᵀWX` in place of the Hessian: Fisher scoring, for a
+    /// penalized likelihood whose exact Hessian is not formed ([`crate::model::Firth`]).
+    Expected,
 }
 
 impl HessianMethod {
@@ -51,6 +54,7 @@ impl HessianMethod {
             HessianMethod::Analytic => "analytic",
             HessianMethod::ForwardMode => "forward-mode autodiff",
             HessianMethod::GradientDifferences => "gradient differences",
+            HessianMethod::Expected => "expected information",
         }
     }
 }

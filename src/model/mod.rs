@@ -40,6 +40,7 @@ mod builtin;
 mod constraint;
 mod evaluation;
 pub mod family;
+mod firth;
 mod fixed;
 mod glm;
 mod glm_start;
@@ -51,7 +52,7 @@ mod pass;
 mod proportion;
 pub mod registry;
 mod row_pass;
-mod separation;
+pub mod separation;
 
 pub use builtin::Logistic;
 pub use constraint::{Constraint, to_natural_tensor};
@@ -59,6 +60,7 @@ pub use evaluation::{Evaluation, Scores, Want};
 pub use family::{
     Aux, Binomial, Family, Gamma, Gaussian, MeanTerms, NegativeBinomial, Poisson, RowTensors, Start,
 };
+pub use firth::Firth;
 pub use fixed::Fixed;
 pub use glm::{Glm, Response};
 pub use likelihood::Likelihood;
@@ -213,11 +215,28 @@ pub trait Model {
         None
     }
 
-    /// Whether the data are separated at the estimate `θ` (the maximum does not exist).
-    /// `information` is the observed information `−∂²ℓ/∂u∂uᵀ` at the estimate on the
-    /// unconstrained scale, as the fit already computed it (for unconstrained coefficients it is
-    /// the natural-scale information, `XᵀWX` for the generalized linear models).
-    fn separation(&self, _theta: &[f64], _information: &DMatrix<f64>) -> Option<Separation> {
+    /// The penalty added to the log-likelihood, in words, for a penalized model whose value and
+    /// gradient come from [`Model::evaluate`] alone (the penalty is not a tensor expression):
+    /// its fits refuse `closed_form(false)` and robust covariances, and report the penalized
+    /// log-likelihood. `None` (the default) for a likelihood.
+    fn penalized(&self) -> Option<&'static str> {
         None
+    }
+
+    /// Whether the data are separated at the estimate `θ` (the maximum does not exist), decided
+    /// with the `gradient` and the observed `information` `−∂²ℓ/∂u∂uᵀ` the fit computed there on
+    /// the unconstrained scale (for unconstrained coefficients the natural-scale ones: `XᵀWX` for
+    /// the generalized linear models). `None` (the default) for models whose maximum cannot fail
+    /// to exist that way.
+    ///
+    /// # Errors
+    /// When it could not be decided, in words (the fit reports it).
+    fn separation(
+        &self,
+        _theta: &[f64],
+        _gradient: &[f64],
+        _information: &DMatrix<f64>,
+    ) -> std::result::Result<Option<Separation>, String> {
+        Ok(None)
     }
 }

@@ -271,6 +271,32 @@ impl ModelKind {
         (self.0.build)(self.0.name, frame, link, device)
     }
 
+    /// The model of `frame` with Firth's penalty ([`super::Firth`]), for the binary and
+    /// binomial models.
+    ///
+    /// # Errors
+    /// As [`ModelKind::build`]; [`MleError::InvalidOption`] for another family.
+    pub fn build_firth(
+        self,
+        frame: &ModelFrame,
+        link: Link,
+        device: &Device,
+    ) -> Result<Box<dyn Model>> {
+        if self.0.family.name() != "binomial" {
+            return Err(MleError::InvalidOption(format!(
+                "Firth's penalty is for binary and binomial models, not {}",
+                self.0.name
+            )));
+        }
+        let response = Response {
+            y: &frame.response,
+            trials: frame.trials.as_deref(),
+            offset: frame.offset.as_deref(),
+        };
+        let glm = Glm::on(Binomial, link, &frame.design, response, device)?.named(self.0.name);
+        Ok(Box::new(super::Firth::new(glm)?))
+    }
+
     /// Whether a fit of this model on `design` is the proportion `p` rather than coefficients.
     pub fn is_proportion(self, design: &Design) -> bool {
         self.0.name == "binomial" && design.n_cols() == 1 && design.has_intercept()

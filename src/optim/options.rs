@@ -159,6 +159,8 @@ pub struct FitOptions {
     /// One cluster label per observation, for cluster-robust covariances (not saved).
     #[serde(skip)]
     pub(crate) clusters: Option<std::sync::Arc<[u64]>>,
+    #[serde(default)]
+    pub(crate) firth: bool,
 }
 
 fn closed_form_default() -> bool {
@@ -180,6 +182,7 @@ impl Default for FitOptions {
             closed_form: true,
             cov_type: CovType::Model,
             clusters: None,
+            firth: false,
         }
     }
 }
@@ -215,6 +218,19 @@ impl FitOptions {
         self.l2 = Some(lambda);
         self
     }
+    /// Firth's bias-reduced fit of a binary or binomial model ([`crate::model::Firth`]):
+    /// [`crate::fit_frame`] builds the penalized model; [`crate::fit`] takes a model already
+    /// wrapped and refuses one that is not.
+    pub fn firth(mut self, yes: bool) -> Self {
+        self.firth = yes;
+        self
+    }
+
+    /// Whether Firth's fit was asked for.
+    pub fn get_firth(&self) -> bool {
+        self.firth
+    }
+
     /// Confidence level of the intervals (default: [`DEFAULT_LEVEL`]).
     pub fn level(mut self, level: f64) -> Self {
         self.level = level;
@@ -356,6 +372,9 @@ impl FitOptions {
             && s.iter().any(|v| !v.is_finite())
         {
             return bad("starting values must be finite".into());
+        }
+        if self.firth && self.l2.is_some_and(|l| l > 0.0) {
+            return bad("Firth's penalty and an L2 penalty do not combine: choose one".into());
         }
         if self.cov_type != CovType::Model && self.l2.is_some_and(|l| l > 0.0) {
             return bad(

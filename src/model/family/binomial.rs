@@ -48,8 +48,16 @@ impl Family for Binomial {
         true
     }
 
-    fn separable(&self) -> bool {
-        true
+    /// Every link of the family maps `η` onto `(0, 1)`: an all-success row rises towards 0 as
+    /// `η → +∞`, an all-failure row as `η → −∞`.
+    fn side(&self, _link: Link, k: f64, m: f64) -> Option<f64> {
+        Some(if k == m {
+            1.0
+        } else if k == 0.0 {
+            -1.0
+        } else {
+            0.0
+        })
     }
 
     fn check(&self, k: f64, m: f64) -> Result<(), String> {

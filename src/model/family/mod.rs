@@ -126,9 +126,13 @@ pub trait Family: Send + Sync + std::fmt::Debug + 'static {
         false
     }
 
-    /// Whether the maximum can fail to exist by separation (binary and binomial responses).
-    fn separable(&self) -> bool {
-        false
+    /// The side of a row with response `y` out of `trials` under `link`
+    /// ([`crate::model::separation`]): `+1` when its log-likelihood keeps rising towards a bound
+    /// as `η → +∞` (every trial a success), `−1` as `η → −∞` (every trial a failure, a zero
+    /// count), `0` when it has a maximum in `η`. `None` (the default) for a family and link
+    /// whose every row has a maximum in `η`, where separation cannot happen.
+    fn side(&self, _link: Link, _y: f64, _trials: f64) -> Option<f64> {
+        None
     }
 
     /// What is wrong with the response `y` (out of `trials` trials), if anything.

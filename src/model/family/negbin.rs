@@ -81,6 +81,12 @@ impl Family for NegativeBinomial {
         }
     }
 
+    /// Under the log link a zero count rises towards 0 as `η → −∞`; a positive count has a
+    /// maximum at `η = ln y`.
+    fn side(&self, link: Link, y: f64, _: f64) -> Option<f64> {
+        (link == Link::Log).then_some(if y == 0.0 { -1.0 } else { 0.0 })
+    }
+
     fn degenerate(&self, y: &[f64], _: &[f64]) -> Option<String> {
         y.iter()
             .all(|&y| y == 0.0)

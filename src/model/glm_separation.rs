@@ -1,0 +1,85 @@
+//! The existence check of a [`Glm`] ([`crate::model::separation`]): each row's side from the
+//! family, the certificate of existence from the score and the Newton step at the estimate
+//! (one pass over the rows), and the linear program only when the certificate fails.
+
+use nalgebra::{DMatrix, DVector};
+
+use super::Glm;
+use crate::linalg::{dot, jacobi_scaling};
+use crate::model::family::{Aux, Family};
+use crate::model::separation::{Separation, Sides};
+
+impl<F: Family> Glm<F> {
+    /// The separation of the data, if any, at the estimate `theta` with the gradient and the
+    /// information the fit computed there.
+    ///
+    /// # Errors
+    /// When the linear program could not decide, in words.
+    pub(super) fn find_separation(
+        &self,
+        theta: &[f64],
+        gradient: &[f64],
+        information: &DMatrix<f64>,
+    ) -> Result<Option<Separation>, String> {
+        let p = self.p();
+        let n = self.y.len();
+        let trials = self.trials.as_deref();
+        let side = |i: usize| {
+            let m = trials.map_or(1.0, |m| m[i]);
+            self.family.side(self.link, self.y[i], m)
+        };
+        if (0..n).all(|i| side(i).is_none_or(|s| s == 0.0)) {
+            return Ok(None);
+        }
+        if let Some(delta) = newton_step(information, gradient, p) {
+            let a = if self.family.aux().is_some() {
+                Aux::new(theta[p])
+            } else {
+                Aux::none()
+            };
+            let beta = &theta[..p];
+            let offset = self.offset.as_deref();
+            // one pass, nothing allocated: every row with a side keeps the sign of its weight
+            let certified = self.x.chunks_exact(p).enumerate().all(|(i, row)| {
+                let s = side(i).unwrap_or(0.0);
+                if s == 0.0 {
+                    return true;
+                }
+                let eta = dot(row, beta) + offset.map_or(0.0, |o| o[i]);
+                let m = trials.map_or(1.0, |m| m[i]);
+                let t = self.family.row(self.link, self.y[i], m, eta, &a);
+                Separation::exists_certified(&[s], &[t.d1], &[-t.d2], &[dot(row, &delta)])
+            });
+            if certified {
+                return Ok(None);
+            }
+        }
+        let mut sides = Vec::new();
+        crate::alloc::reserve(&mut sides, n, "the separation check").map_err(|e| e.to_string())?;
+        sides.extend((0..n).map(|i| side(i).unwrap_or(0.0)));
+        let bound = if self.family.mean_name() == "probability" {
+            "probability 0 or 1"
+        } else {
+            "mean 0"
+        };
+        Separation::find(Sides {
+            x: &self.x,
+            p,
+            sides: &sides,
+            names: &self.names,
+            bound,
+        })
+    }
+}
+
+/// `I⁻¹g` for the coefficients' block of the information (the first `p` parameters), by a
+/// Jacobi-scaled Cholesky solve; `None` when that block is not positive definite.
+fn newton_step(information: &DMatrix<f64>, gradient: &[f64], p: usize) -> Option<Vec<f64>> {
+    let block = information.view((0, 0), (p, p)).into_owned();
+    let (scaled, s) = jacobi_scaling(&block);
+    let chol = scaled.cholesky()?;
+    let b = DVector::from_iterator(p, (0..p).map(|j| gradient[j] * s[j]));
+    let u = chol.solve(&b);
+    let step: Vec<f64> = (0..p).map(|j| u[j] * s[j]).collect();
+    step.iter().all(|v| v.is_finite()).then_some(step)
+}
