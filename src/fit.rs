@@ -201,7 +201,7 @@ pub fn fit_observed<M: Model + ?Sized>(
             let (v, g) = robust_covariance(model, &theta, &u, &constraints, c, options)?;
             (Some(v), g)
         }
-        None => (None, None),
+        None => (None, Vec::new()),
     };
     let Wald {
         params: estimates,
@@ -267,9 +267,14 @@ pub fn fit_observed<M: Model + ?Sized>(
             .map(|m| m.row_iter().map(|r| r.iter().copied().collect()).collect()),
         cov_type: options
             .get_cov_type()
-            .name(options.get_clusters().is_some())
+            .name(!options.get_clusters().is_empty())
             .to_string(),
-        n_clusters,
+        n_clusters: n_clusters.iter().min().copied(),
+        n_clusters_each: if n_clusters.len() > 1 {
+            n_clusters
+        } else {
+            Vec::new()
+        },
         ci_method: "wald".into(),
         profile_refits: None,
         not_identified,

@@ -59,3 +59,35 @@ pub(crate) fn jacobi_scaling(m: &DMatrix<f64>) -> (DMatrix<f64>, Vec<f64>) {
         .collect();
     (DMatrix::from_fn(n, n, |i, j| m[(i, j)] * s[i] * s[j]), s)
 }
+
+/// `Xᵀ diag(w) X` of the row-major `n × p` design `x`: one matrix product per block of rows.
+pub(crate) fn weighted_gram(x: &[f64], p: usize, w: &[f64]) -> DMatrix<f64> {
+    let rows = block_rows(p);
+    x.par_chunks(rows * p)
+        .zip(w.par_chunks(rows))
+        .fold(
+            || DMatrix::zeros(p, p),
+            |mut h, (xb, wb)| {
+                let m = wb.len();
+                let wx = DMatrix::from_fn(m, p, |i, j| xb[i * p + j] * wb[i]);
+                let xb_t = DMatrixView::from_slice(xb, p, m);
+                h.gemm(1.0, &xb_t, &wx, 1.0);
+                h
+            },
+        )
+        .reduce(|| DMatrix::zeros(p, p), |a, b| a + b)
+}
+
+/// The leverages `hᵢ = wᵢ xᵢᵀ M xᵢ` of the rows of the row-major design `x` with weights `w`,
+/// for `M = (XᵀWX)⁻¹` (the diagonal of the weighted hat matrix).
+pub(crate) fn leverages(x: &[f64], p: usize, w: &[f64], inverse: &DMatrix<f64>) -> Vec<f64> {
+    x.par_chunks_exact(p)
+        .zip(w.par_iter())
+        .map(|(row, &wi)| {
+            let quadratic: f64 = (0..p)
+                .map(|a| row[a] * dot(inverse.column(a).as_slice(), row))
+                .sum();
+            wi * quadratic
+        })
+        .collect()
+}

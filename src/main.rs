@@ -6,16 +6,18 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+#[path = "cli/data.rs"]
+mod data;
 #[path = "cli/parse.rs"]
 mod parse;
+#[path = "cli/signals.rs"]
+mod signals;
 #[path = "cli/spinner.rs"]
 mod spinner;
+use data::{DataArgs, frame};
 use mle::closed_form::{compare_ols_mle, ols_robust};
-use mle::data::{
-    DesignBuilder, ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec, read_csv, write_csv,
-    write_csv_to,
-};
-use mle::inference::RestrictionTest;
+use mle::data::{OffsetSpec, read_csv, write_csv, write_csv_to};
+use mle::inference::{LinearRestriction, RestrictionTest, WaldTest};
 use mle::model::{Link, ModelKind};
 use mle::optim::CovType;
 use mle::output::write_file;
@@ -23,6 +25,7 @@ use mle::persist::SavedModel;
 use mle::simulate::simulate;
 use mle::{FitOptions, MleError, Optimizer};
 use parse::{CiMethod, parse_fixed, parse_link, parse_model};
+use signals::remove_temporaries_when_interrupted;
 use spinner::Spinner;
 
 const EXIT_CODES: &str = "\
@@ -60,27 +63,6 @@ enum Command {
     Predict(PredictArgs),
     /// Simulate data from known parameters (saved beside the CSV as JSON).
     Simulate(SimulateArgs),
-}
-
-#[derive(Args)]
-struct DataArgs {
-    /// CSV file with a header row.
-    #[arg(long, value_name = "FILE.csv")]
-    data: PathBuf,
-    /// Response column; COLUMN=LEVEL makes a 0/1 response (species=setosa).
-    #[arg(long, value_name = "COLUMN[=LEVEL]")]
-    y: String,
-    /// Covariate columns (default: every numeric column but the response, trials, offset and
-    /// exposure).
-    #[arg(long, value_name = "COL,COL,...", value_delimiter = ',')]
-    x: Option<Vec<String>>,
-    /// Fit without an intercept.
-    #[arg(long)]
-    no_intercept: bool,
-    /// Drop columns that are linear combinations of earlier ones, and report them (without
-    /// it such a design exits 3 naming them).
-    #[arg(long)]
-    drop_collinear: bool,
 }
 
 #[derive(Args)]
@@ -128,14 +110,14 @@ struct FitArgs {
     #[arg(long, default_value_t = mle::optim::DEFAULT_LEVEL, allow_negative_numbers = true)]
     level: f64,
     /// Covariance of the estimates: model (the inverse observed information), hc0 or hc1
-    /// (sandwich from the per-observation scores; hc1 times n/(n − k)) (default: model, or hc1
-    /// with --cluster)
+    /// (sandwich from the per-observation scores; hc1 times n/(n − k)), hc2 or hc3 (each score
+    /// scaled by its leverage; GLMs) (default: model, or hc1 with --cluster)
     #[arg(long, value_name = "TYPE")]
     cov: Option<CovType>,
     /// A column of cluster labels (numbers or text): cluster-robust standard errors (CR1 with
-    /// hc1, CR0 with hc0)
-    #[arg(long, value_name = "COLUMN")]
-    cluster: Option<String>,
+    /// hc1, CR0 with hc0); two columns for two-way clustering
+    #[arg(long, value_name = "COL[,COL]", value_delimiter = ',')]
+    cluster: Vec<String>,
     /// Hold parameters at values instead of estimating them (AIC, BIC and tests count the
     /// others)
     #[arg(long, value_name = "NAME=VALUE,...", value_delimiter = ',', value_parser = parse_fixed)]
@@ -148,6 +130,14 @@ struct FitArgs {
     /// values ("x1 = 0, x2 = 0")
     #[arg(long, value_name = "NAME=VALUE,...", value_delimiter = ',', value_parser = parse_fixed)]
     test: Vec<(String, f64)>,
+    /// Wald test of linear restrictions at the fit, under the chosen covariance, no refit
+    /// ("x1 = 0, x2 = x3", "x1 + 2*x2 = 1")
+    #[arg(long, value_name = "RESTRICTION,...")]
+    wald: Option<String>,
+    /// Draw the profile-t picture (each parameter's signed root of the likelihood ratio
+    /// against its distance from the estimate in standard errors, beside Wald's line) as SVG
+    #[arg(long, value_name = "FILE.svg")]
+    plot_profile: Option<PathBuf>,
     /// Print one JSON object on stdout instead of the summary.
     #[arg(long)]
     json: bool,
@@ -173,9 +163,10 @@ struct LinearArgs {
     /// model, or hc1 with --cluster)
     #[arg(long, value_name = "TYPE")]
     cov: Option<CovType>,
-    /// ols: a column of cluster labels for cluster-robust standard errors (with hc0 or hc1)
-    #[arg(long, value_name = "COLUMN")]
-    cluster: Option<String>,
+    /// ols: a column of cluster labels for cluster-robust standard errors (with hc0 or hc1);
+    /// two columns for two-way clustering
+    #[arg(long, value_name = "COL[,COL]", value_delimiter = ',')]
+    cluster: Vec<String>,
     /// Print one JSON object on stdout instead of the summary.
     #[arg(long)]
     json: bool,
@@ -192,6 +183,11 @@ struct PredictArgs {
     /// Write the predictions here (atomically) instead of stdout.
     #[arg(long, value_name = "FILE.csv")]
     out: Option<PathBuf>,
+    /// Standard errors and intervals (at the fit's level and covariance) for the mean and the
+    /// linear predictor: columns MEAN, MEAN_se, MEAN_lower, MEAN_upper, eta, eta_se, eta_lower,
+    /// eta_upper.
+    #[arg(long)]
+    interval: bool,
 }
 
 #[derive(Args)]
@@ -275,59 +271,6 @@ fn exit_code(e: &MleError) -> u8 {
     }
 }
 
-/// On `SIGINT`, `SIGTERM` or `SIGHUP`, removes the temporary file of a write in progress (see
-/// [`mle::output`]), then dies of the signal as it would have.
-fn remove_temporaries_when_interrupted() {
-    #[cfg(unix)]
-    {
-        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
-            std::thread::spawn(move || {
-                if let Some(signal) = signals.forever().next() {
-                    mle::output::remove_temporaries();
-                    let _ = signal_hook::low_level::emulate_default_handler(signal);
-                    std::process::exit(128 + signal);
-                }
-            });
-        }
-    }
-}
-
-fn frame(
-    d: &DataArgs,
-    trials: Option<&str>,
-    offset: Option<OffsetSpec>,
-    cluster: Option<&str>,
-) -> mle::Result<(ModelFrame, Vec<mle::data::Alias>)> {
-    let mut builder = DesignBuilder::new(ResponseSpec::parse(&d.y)).intercept(!d.no_intercept);
-    if let Some(c) = cluster {
-        builder = builder.cluster(c.trim());
-    }
-    if let Some(offset) = offset {
-        builder = builder.offset(offset);
-    }
-    if let Some(x) = &d.x {
-        // `--x ""` asks for no covariates (the intercept alone)
-        builder = builder.columns(
-            x.iter()
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty()),
-        );
-    }
-    if let Some(t) = trials {
-        builder = builder.trials(match t.trim().parse::<f64>() {
-            Ok(n) => TrialsSpec::Constant(n),
-            Err(_) => TrialsSpec::Column(t.trim().to_string()),
-        });
-    }
-    let frame = builder.read_csv(&d.data)?;
-    Ok(if d.drop_collinear {
-        frame.without_aliased()
-    } else {
-        (frame, Vec::new())
-    })
-}
-
 fn print_json(value: &impl serde::Serialize) -> mle::Result<()> {
     outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
@@ -341,12 +284,12 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         (None, None) => None,
     };
     let link = kind.check_request(a.link, a.trials.is_some(), offset.as_ref())?;
-    let (frame, aliased) = frame(&a.data, a.trials.as_deref(), offset, a.cluster.as_deref())?;
+    let (frame, aliased) = frame(&a.data, a.trials.as_deref(), offset, &a.cluster)?;
     let mut options = FitOptions::default()
         .gtol(a.tol)
         .level(a.level)
         .firth(a.firth);
-    if let Some(labels) = &frame.clusters {
+    for labels in &frame.clusters {
         options = options.clusters(labels.clone());
     }
     if let Some(c) = a.cov {
@@ -382,16 +325,31 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         let r = mle::fit(&*model, &restricted)?;
         Some(RestrictionTest::new(&a.test, &r, &result)?)
     };
+    let wald = match &a.wald {
+        Some(text) => {
+            let restrictions = LinearRestriction::parse_list(text)?;
+            Some(WaldTest::new(&result, &restrictions)?)
+        }
+        None => None,
+    };
     if a.json {
         let mut value = result.to_json_value()?;
-        if let (Some(t), Some(map)) = (&test, value.as_object_mut()) {
-            map.insert("lr_test".into(), serde_json::to_value(t)?);
+        if let Some(map) = value.as_object_mut() {
+            if let Some(t) = &test {
+                map.insert("lr_test".into(), serde_json::to_value(t)?);
+            }
+            if let Some(w) = &wald {
+                map.insert("wald_test".into(), serde_json::to_value(w)?);
+            }
         }
         print_json(&value)?;
     } else {
         out!("{result}");
         if let Some(t) = &test {
             outln!("{t}");
+        }
+        if let Some(w) = &wald {
+            outln!("{w}");
         }
     }
     for w in &result.warnings {
@@ -404,6 +362,9 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         } else {
             saved.save(path)?;
         }
+    }
+    if let Some(path) = &a.plot_profile {
+        mle::profile::profile_chart_of(&*model, &result, &options)?.save_svg(path)?;
     }
     if let Some(path) = &a.plot {
         let title = format!(
@@ -420,9 +381,9 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
 }
 
 fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
-    let (frame, aliased) = frame(&a.data, None, None, a.cluster.as_deref())?;
+    let (frame, aliased) = frame(&a.data, None, None, &a.cluster)?;
     if compare {
-        if a.cov.is_some() || a.cluster.is_some() {
+        if a.cov.is_some() || !a.cluster.is_empty() {
             let m = "compare shows model-based standard errors; --cov and --cluster are for ols";
             return Err(MleError::InvalidOption(m.into()));
         }
@@ -440,13 +401,8 @@ fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
         });
     }
     let cov = a.cov.unwrap_or(CovType::Model);
-    let mut r = ols_robust(
-        &frame.design,
-        &frame.response,
-        a.level,
-        cov,
-        frame.clusters.as_deref(),
-    )?;
+    let clusters: Vec<&[u64]> = frame.clusters.iter().map(Vec::as_slice).collect();
+    let mut r = ols_robust(&frame.design, &frame.response, a.level, cov, &clusters)?;
     r.aliased = aliased;
     if a.json {
         print_json(&r)?;
@@ -468,8 +424,22 @@ fn predict(a: PredictArgs) -> mle::Result<ExitCode> {
         );
     }
     let data = read_csv(&a.data)?;
-    let values = saved.predict(&data)?;
-    let columns = [(saved.mean_name().to_string(), values)];
+    let name = saved.mean_name();
+    let columns = if a.interval {
+        let p = saved.predict_with_intervals(&data)?;
+        vec![
+            (name.to_string(), p.mean),
+            (format!("{name}_se"), p.mean_se),
+            (format!("{name}_lower"), p.mean_lower),
+            (format!("{name}_upper"), p.mean_upper),
+            ("eta".to_string(), p.eta),
+            ("eta_se".to_string(), p.eta_se),
+            ("eta_lower".to_string(), p.eta_lower),
+            ("eta_upper".to_string(), p.eta_upper),
+        ]
+    } else {
+        vec![(name.to_string(), saved.predict(&data)?)]
+    };
     match &a.out {
         Some(path) => write_csv(path, &columns)?,
         None => stdout_written(write_csv_to(&mut std::io::stdout().lock(), &columns)),

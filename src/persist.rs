@@ -213,16 +213,47 @@ impl SavedModel {
         let predictions = self
             .model
             .predict(&design, &estimates, self.link(), offset.as_deref());
-        if let Some(i) = predictions.iter().position(|v| !v.is_finite()) {
-            return Err(MleError::Numerical(format!(
-                "{}: row {}: the prediction is {} (the linear predictor overflows double \
-                 precision with this model's estimates)",
-                data.source(),
-                i + 1,
-                predictions[i]
-            )));
-        }
+        finite(data, &predictions)?;
         Ok(predictions)
+    }
+
+    /// The predictions for the rows of `data` with standard errors and intervals, for the
+    /// linear predictor and the mean ([`crate::inference::predict_linear`]), at the saved fit's
+    /// level and under its covariance.
+    ///
+    /// # Errors
+    /// As [`SavedModel::predict`], and when the fit has no covariance.
+    pub fn predict_with_intervals(
+        &self,
+        data: &Dataset,
+    ) -> Result<crate::inference::LinearPrediction> {
+        if self.is_proportion() && self.offset.is_none() {
+            // the proportion: the fit's own estimate and interval for every row
+            return crate::inference::LinearPrediction::of_proportion(
+                &self.fit.params[0],
+                data.n_rows(),
+            );
+        }
+        let design = Design::for_prediction(data, &self.columns, self.intercept)?;
+        let offset = self.offset.as_ref().map(|o| o.read(data)).transpose()?;
+        let prediction =
+            crate::inference::predict_linear(&self.fit, &design, self.link(), offset.as_deref())?;
+        finite(data, &prediction.mean)?;
+        Ok(prediction)
+    }
+}
+
+/// The error for the first prediction that is not finite, if any.
+fn finite(data: &Dataset, predictions: &[f64]) -> Result<()> {
+    match predictions.iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(i) => Err(MleError::Numerical(format!(
+            "{}: row {}: the prediction is {} (the linear predictor overflows double precision \
+             with this model's estimates)",
+            data.source(),
+            i + 1,
+            predictions[i]
+        ))),
     }
 }
 

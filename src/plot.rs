@@ -278,6 +278,35 @@ impl Chart {
     }
 }
 
+/// The profile-t picture of a fit: for each parameter the signed root of the likelihood-ratio
+/// statistic against `δ`, the distance from the estimate in standard errors
+/// ([`crate::profile::profile_curve`]), beside Wald's line `r = δ` and the levels `±z` where the
+/// profile intervals end. Curves that bend away from the line are where Wald intervals mislead.
+pub fn profile_chart(
+    title: impl Into<String>,
+    curves: &[(String, Vec<(f64, f64)>)],
+    z: f64,
+) -> Chart {
+    let reach = curves
+        .iter()
+        .flat_map(|(_, c)| c.iter().map(|p| p.0.abs()))
+        .fold(z + 1.0, f64::max);
+    let mut chart = Chart::new(title, "δ = (u − û)/se", "signed root r").series(Series::line(
+        "Wald: r = δ",
+        vec![(-reach, -reach), (reach, reach)],
+    ));
+    for level in [-z, z] {
+        chart = chart.series(Series::line(
+            format!("r = {level:+.2}"),
+            vec![(-reach, level), (reach, level)],
+        ));
+    }
+    for (name, curve) in curves {
+        chart = chart.series(Series::line(name.clone(), curve.clone()));
+    }
+    chart
+}
+
 /// The convergence trace of a fit: `log₁₀` of the gradient norm at every iteration (what
 /// `mle fit --plot` draws). Observe the fit with a `Vec<Progress>` to collect `trace`.
 pub fn convergence_chart(title: impl Into<String>, trace: &[crate::optim::Progress]) -> Chart {

@@ -12,7 +12,8 @@
 //! instead and is off in the fifth digit). Unlike Wald intervals they follow the shape of the
 //! likelihood (asymmetric, and invariant under reparametrization).
 //!
-//! A profile that reaches a higher likelihood than the fit means the fit was not at the
+//! [`with_profile_intervals`] profiles the parameters in parallel (each its own sequence of
+//! refits). A profile that reaches a higher likelihood than the fit means the fit was not at the
 //! maximum; that is reported as an error rather than hidden (a known trap of R's `bbmle`). Where
 //! the profile never falls by `z²/2` (a boundary, or a flat likelihood) the endpoint is `None`.
 
@@ -216,14 +217,17 @@ pub fn with_profile_intervals<M: Model + ?Sized>(
     mut fit: FitResult,
     options: &FitOptions,
 ) -> Result<FitResult> {
+    use rayon::prelude::*;
+    // the parameters are profiled in parallel: each profile is its own sequence of refits
+    let wanted: Vec<usize> = (0..fit.params.len())
+        .filter(|&j| !fit.params[j].fixed && fit.params[j].std_error.is_some())
+        .collect();
+    let intervals: Vec<ProfileInterval> = wanted
+        .par_iter()
+        .map(|&j| profile_interval(model, &fit, options, &fit.params[j].name))
+        .collect::<Result<_>>()?;
     let mut refits = 0;
-    for j in 0..fit.params.len() {
-        let p = &fit.params[j];
-        if p.fixed || p.std_error.is_none() {
-            continue;
-        }
-        let name = p.name.clone();
-        let interval = profile_interval(model, &fit, options, &name)?;
+    for (&j, interval) in wanted.iter().zip(&intervals) {
         refits += interval.refits;
         fit.params[j].ci_lower = interval.lower;
         fit.params[j].ci_upper = interval.upper;
@@ -231,4 +235,97 @@ pub fn with_profile_intervals<M: Model + ?Sized>(
     fit.ci_method = "profile".into();
     fit.profile_refits = Some(refits);
     Ok(fit)
+}
+
+/// The signed root `r` of the likelihood-ratio statistic along the profile of `name`, at
+/// `points` values on each side of the estimate, evenly spaced on the unconstrained scale out to
+/// `z + 1` of its standard errors: `(δ, r(δ))` with `δ = (u − û)/se(û)`, where Wald's
+/// approximation is the line `r = δ` (Bates & Watts' profile-t plot). Each point is a refit,
+/// warm-started from the one before; a point whose refit fails ends that side.
+///
+/// # Errors
+/// As [`profile_interval`] for the parameter and the fit.
+pub fn profile_curve<M: Model + ?Sized>(
+    model: &M,
+    fit: &FitResult,
+    options: &FitOptions,
+    name: &str,
+    points: usize,
+) -> Result<Vec<(f64, f64)>> {
+    let Some(j) = fit.params.iter().position(|p| p.name == name) else {
+        return Err(MleError::InvalidOption(format!(
+            "no parameter '{name}' to profile"
+        )));
+    };
+    let p = &fit.params[j];
+    let c = p.constraint;
+    let (Some(u_hat), Some(se), false, true) = (
+        c.to_unconstrained(p.estimate),
+        p.std_error,
+        p.fixed,
+        fit.convergence.converged,
+    ) else {
+        return Err(MleError::InvalidOption(format!(
+            "'{name}' has no converged estimate with a standard error to profile"
+        )));
+    };
+    let se_u = se / c.derivative(u_hat).abs();
+    let reach = normal_quantile(0.5 + fit.level / 2.0) + 1.0;
+    let mut curve = vec![(0.0, 0.0)];
+    for sign in [-1.0, 1.0] {
+        let mut start = fit.estimates();
+        for k in 1..=points {
+            let delta = sign * reach * k as f64 / points as f64;
+            let theta_j = c.to_natural(u_hat + delta * se_u);
+            start[j] = theta_j;
+            let restricted = options.clone().fix(name, theta_j).start(start.clone());
+            let Ok(r) = crate::fit(model, &restricted) else {
+                break;
+            };
+            if !r.convergence.converged {
+                break;
+            }
+            let root = (2.0 * (fit.log_likelihood - r.log_likelihood))
+                .max(0.0)
+                .sqrt();
+            curve.push((delta, sign * root));
+            start = r.estimates();
+        }
+    }
+    curve.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Ok(curve)
+}
+
+/// Points per side of [`profile_chart_of`]'s curves.
+const CURVE_POINTS: usize = 8;
+
+/// The profile-t picture ([`crate::plot::profile_chart`]) of every estimated parameter of
+/// `fit`, profiled in parallel.
+///
+/// # Errors
+/// As [`profile_curve`].
+pub fn profile_chart_of<M: Model + ?Sized>(
+    model: &M,
+    fit: &FitResult,
+    options: &FitOptions,
+) -> Result<crate::plot::Chart> {
+    use rayon::prelude::*;
+    let names: Vec<&str> = fit
+        .params
+        .iter()
+        .filter(|p| !p.fixed && p.std_error.is_some())
+        .map(|p| p.name.as_str())
+        .collect();
+    let curves = names
+        .par_iter()
+        .map(|&n| {
+            Ok((
+                n.to_string(),
+                profile_curve(model, fit, options, n, CURVE_POINTS)?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let z = normal_quantile(0.5 + fit.level / 2.0);
+    let title = format!("{}: profile likelihood against Wald", fit.model);
+    Ok(crate::plot::profile_chart(title, &curves, z))
 }

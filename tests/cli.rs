@@ -618,6 +618,24 @@ fn fit_with_clusters() {
     let expected = numbers(&reference("robust/r.json")["poisson"]["cluster_cr1"]);
     let se = v["params"][1]["std_error"].as_f64().unwrap();
     assert!((se / expected[4].sqrt() - 1.0).abs() < 1e-6);
+    // two-way: clusters crossed with regions
+    let out = mle()
+        .args(with(&["cluster,region", "--json"]))
+        .assert()
+        .success();
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["n_clusters_each"], serde_json::json!([24, 8]));
+    let expected = numbers(&reference("robust/r.json")["poisson"]["twoway_cr1"]);
+    let se = v["params"][1]["std_error"].as_f64().unwrap();
+    assert!((se / expected[4].sqrt() - 1.0).abs() < 1e-6);
+    // HC3 from the leverages of the weighted hat matrix
+    let mut hc3 = base.clone();
+    hc3.pop();
+    hc3.extend(["--cov", "hc3", "--json"].map(String::from));
+    let v = json_of(&mle().args(hc3).assert().success().get_output().stdout);
+    let expected = numbers(&reference("robust/r.json")["poisson"]["hc3"]);
+    let se = v["params"][1]["std_error"].as_f64().unwrap();
+    assert!((se / expected[4].sqrt() - 1.0).abs() < 1e-6);
     mle()
         .args(with(&["cluster", "--cov", "model"]))
         .assert()

@@ -79,6 +79,21 @@ fn gaussian_slope_and_scale_have_their_closed_forms() {
     // asymmetric about σ̂, as the likelihood is
     let (lo, hi) = (s_hat - sigma.lower.unwrap(), sigma.upper.unwrap() - s_hat);
     assert!(hi > lo * 1.05, "{lo} {hi}");
+
+    // the profile-t curve of the slope: r(b) = sign(b − b̂)·√(n ln(RSS(b)/RSS)), with
+    // δ = (b − b̂)/se(b̂)
+    let se = result.params[1].std_error.unwrap();
+    let curve = mle::profile::profile_curve(&model, &result, &options, "x", 6).unwrap();
+    assert_eq!(curve.len(), 13);
+    for (delta, r) in curve {
+        let d = delta * se;
+        let exact = d.signum() * (nf * (1.0 + d * d * sxx / rss).ln()).sqrt();
+        close(&format!("r at δ = {delta}"), r, exact);
+    }
+    // and the picture of every parameter's
+    let chart = mle::profile::profile_chart_of(&model, &result, &options).unwrap();
+    let svg = chart.to_svg().unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("sigma") && svg.contains("Wald"));
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Robust covariances against R 4.2's `sandwich` 3.0 (`vcovHC`, `vcovCL`): HC0, HC1 and the
-//! one-way cluster-robust CR0 and CR1 (HC2 and HC3 for the least-squares closed form), for the
-//! Gaussian linear model (its coefficients' block;
+//! Robust covariances against R 4.2's `sandwich` 3.0 (`vcovHC`, `vcovCL`): HC0–HC3 (the
+//! leverages of the weighted hat matrix), the one-way cluster-robust CR0 and CR1 and the two-way
+//! CR1 (clusters crossed with regions), for the Gaussian linear model (its coefficients' block;
 //! `σ` is a parameter of the MLE, not of `lm`), logistic and Poisson regression, on
 //! `tests/data/robust/clustered.csv` (240 rows in 24 clusters, heteroskedastic and with a
 //! shared effect per cluster), written with its values by `tests/data/robust/references.R`.
@@ -43,8 +43,13 @@ fn frame(y: &str) -> ModelFrame {
 
 /// The cluster label of each row.
 fn clusters() -> Vec<u64> {
+    labels("cluster")
+}
+
+/// The labels of a numeric column.
+fn labels(column: &str) -> Vec<u64> {
     let data = read_csv(data_path("robust/clustered.csv")).unwrap();
-    let column = data.numeric("cluster").unwrap();
+    let column = data.numeric(column).unwrap();
     column.iter().map(|&g| g as u64).collect()
 }
 
@@ -62,6 +67,15 @@ fn check(model: &str, y: &str, key: &str) {
     let cases = [
         ("hc0", FitOptions::default().cov_type(CovType::Hc0), "HC0"),
         ("hc1", FitOptions::default().cov_type(CovType::Hc1), "HC1"),
+        ("hc2", FitOptions::default().cov_type(CovType::Hc2), "HC2"),
+        ("hc3", FitOptions::default().cov_type(CovType::Hc3), "HC3"),
+        (
+            "twoway_cr1",
+            FitOptions::default()
+                .clusters(clusters())
+                .clusters(labels("region")),
+            "cluster",
+        ),
         (
             "cluster_cr1",
             FitOptions::default().clusters(clusters()),
@@ -87,7 +101,12 @@ fn check(model: &str, y: &str, key: &str) {
         let expected = numbers(&reference[name]);
         assert_rel(&what, &block(&result, k), &expected, REL);
         assert_eq!(result.cov_type, label);
-        assert_eq!(result.n_clusters, name.starts_with("cluster").then_some(24));
+        let groups = match name {
+            "twoway_cr1" => Some(8),
+            n if n.starts_with("cluster") => Some(24),
+            _ => None,
+        };
+        assert_eq!(result.n_clusters, groups, "{what}");
         // the standard errors and z are the chosen covariance's
         for (j, p) in result.params.iter().take(k).enumerate() {
             let se = expected[j * k + j].sqrt();
@@ -100,6 +119,10 @@ fn check(model: &str, y: &str, key: &str) {
         let summary = result.to_string();
         assert!(summary.contains("Covariance:"), "{summary}");
         assert!(summary.contains(label), "{summary}");
+        if name == "twoway_cr1" {
+            assert_eq!(result.n_clusters_each, [24, 8]);
+            assert!(summary.contains("24×8 clusters"), "{summary}");
+        }
     }
 }
 
@@ -170,15 +193,17 @@ fn refusals() {
 fn ols_closed_form_matches_sandwich() {
     let frame = frame("y_linear");
     let reference = &r()["linear"];
-    let labels = clusters();
-    let cases: [(&str, CovType, Option<&[u64]>, &str); 7] = [
-        ("model", CovType::Model, None, "nonrobust"),
-        ("hc0", CovType::Hc0, None, "HC0"),
-        ("hc1", CovType::Hc1, None, "HC1"),
-        ("hc2", CovType::Hc2, None, "HC2"),
-        ("hc3", CovType::Hc3, None, "HC3"),
-        ("cluster_cr1", CovType::Hc1, Some(&labels), "cluster"),
-        ("cluster_cr0", CovType::Hc0, Some(&labels), "cluster-CR0"),
+    let (one, two) = (clusters(), labels("region"));
+    let (oneway, twoway): (&[&[u64]], &[&[u64]]) = (&[&one], &[&one, &two]);
+    let cases: [(&str, CovType, &[&[u64]], &str); 8] = [
+        ("model", CovType::Model, &[], "nonrobust"),
+        ("hc0", CovType::Hc0, &[], "HC0"),
+        ("hc1", CovType::Hc1, &[], "HC1"),
+        ("hc2", CovType::Hc2, &[], "HC2"),
+        ("hc3", CovType::Hc3, &[], "HC3"),
+        ("cluster_cr1", CovType::Hc1, oneway, "cluster"),
+        ("cluster_cr0", CovType::Hc0, oneway, "cluster-CR0"),
+        ("twoway_cr1", CovType::Hc1, twoway, "cluster"),
     ];
     for (name, cov, groups, label) in cases {
         let fit = ols_robust(&frame.design, &frame.response, 0.95, cov, groups).unwrap();
@@ -193,23 +218,18 @@ fn ols_closed_form_matches_sandwich() {
         let se = fit.params[1].std_error;
         assert!((fit.params[1].t - fit.params[1].estimate / se).abs() < 1e-12);
     }
-    let refused = ols_robust(
-        &frame.design,
-        &frame.response,
-        0.95,
-        CovType::Hc3,
-        Some(&labels),
-    );
+    let refused = ols_robust(&frame.design, &frame.response, 0.95, CovType::Hc3, oneway);
     assert!(refused.unwrap_err().to_string().contains("not hc2 or hc3"));
 }
 
-/// HC2 and HC3 need a least-squares fit's leverages; a maximum likelihood fit refuses them by
-/// name rather than computing something else.
+/// HC2 and HC3 do not combine with clusters, for a maximum likelihood fit as for least squares.
 #[test]
-fn leverage_types_are_for_least_squares() {
+fn leverage_types_refuse_clusters() {
     let frame = frame("y_count");
     let kind: ModelKind = "poisson".parse().unwrap();
-    let options = FitOptions::default().cov_type(CovType::Hc3);
+    let options = FitOptions::default()
+        .cov_type(CovType::Hc3)
+        .clusters(clusters());
     let e = fit_frame(kind, &frame, kind.link(None).unwrap(), &options, &mut ()).unwrap_err();
-    assert!(e.to_string().contains("HC3 needs the leverages"), "{e}");
+    assert!(e.to_string().contains("not hc2 or hc3"), "{e}");
 }

@@ -63,6 +63,9 @@ pub struct OlsResult {
     /// The number of clusters of a cluster-robust covariance.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub n_clusters: Option<usize>,
+    /// The number of clusters of each way of a multiway clustering.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub n_clusters_each: Vec<usize>,
     /// Columns dropped before the fit as linear combinations of earlier ones
     /// ([`crate::data::ModelFrame::without_aliased`]).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -98,11 +101,12 @@ impl OlsResult {
 /// [`MleError::Collinear`] naming every column that is a combination of earlier ones;
 /// [`MleError::Numerical`] when the arithmetic overflows (data near the limits of `f64`).
 pub fn ols(design: &Design, y: &[f64], level: f64) -> Result<OlsResult> {
-    ols_robust(design, y, level, CovType::Model, None)
+    ols_robust(design, y, level, CovType::Model, &[])
 }
 
 /// As [`ols`], with the covariance `cov_type` (HC0–HC3, [`super::ols_robust`]) and, for HC0 or
-/// HC1, cluster labels (one per row): the standard errors, t, p and intervals follow it.
+/// HC1, cluster labels (one per row, for each way of clustering: two for two-way): the standard
+/// errors, t, p and intervals follow it.
 ///
 /// # Errors
 /// As [`ols`]; [`MleError::InvalidOption`] for a robust covariance that cannot be formed.
@@ -111,7 +115,7 @@ pub fn ols_robust(
     y: &[f64],
     level: f64,
     cov_type: CovType,
-    clusters: Option<&[u64]>,
+    clusters: &[&[u64]],
 ) -> Result<OlsResult> {
     let (n, p) = (design.n_rows(), design.n_cols());
     if y.len() != n {
@@ -155,18 +159,18 @@ pub fn ols_robust(
         .solve_upper_triangular(&DMatrix::identity(p, p))
         .ok_or_else(|| MleError::Design("the triangular factor is singular".into()))?;
     let xtx_inv = &r_inv * r_inv.transpose();
-    let cov_type = if clusters.is_some() {
+    let cov_type = if !clusters.is_empty() {
         cov_type.with_clusters()
     } else {
         cov_type
     };
     let (cov, n_clusters) = if cov_type == CovType::Model {
-        (&xtx_inv * s2, None)
+        (&xtx_inv * s2, Vec::new())
     } else {
         let residuals: Vec<f64> = y.iter().zip(&fitted).map(|(y, f)| y - f).collect();
         ols_sandwich(design, &residuals, &xtx_inv, cov_type, clusters)?
     };
-    let cov_name = cov_type.name(clusters.is_some());
+    let cov_name = cov_type.name(!clusters.is_empty());
     if !(rss.is_finite() && beta.iter().chain(cov.iter()).all(|v| v.is_finite())) {
         return Err(overflow(design.values(), y));
     }
@@ -212,7 +216,12 @@ pub fn ols_robust(
             .map(|r| r.iter().copied().collect())
             .collect(),
         cov_type: cov_name.to_string(),
-        n_clusters,
+        n_clusters: n_clusters.iter().min().copied(),
+        n_clusters_each: if n_clusters.len() > 1 {
+            n_clusters.clone()
+        } else {
+            Vec::new()
+        },
         aliased: Vec::new(),
     })
 }

@@ -5,7 +5,9 @@ use std::fmt;
 use super::compare::OlsMleComparison;
 use super::ols::OlsResult;
 use crate::inference::format_number;
-use crate::inference::summary::{TableRow, write_aliased, write_table, write_title};
+use crate::inference::summary::{
+    TableRow, cluster_counts, write_aliased, write_table, write_title,
+};
 
 impl fmt::Display for OlsResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -37,9 +39,7 @@ impl fmt::Display for OlsResult {
             writeln!(f, "{a:<20}{b:>22}   {c:<22}{d:>19}")?;
         }
         if self.cov_type != "nonrobust" {
-            let clusters = self
-                .n_clusters
-                .map_or(String::new(), |g| format!(", {g} clusters"));
+            let clusters = cluster_counts(self.n_clusters, &self.n_clusters_each);
             let cov = format!("{}{clusters}", self.cov_type);
             writeln!(f, "{:<20}{cov:>22}", "Covariance:")?;
         }

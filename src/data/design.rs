@@ -294,7 +294,7 @@ pub struct DesignBuilder {
     pub(super) intercept: bool,
     pub(super) trials: Option<TrialsSpec>,
     pub(super) offset: Option<OffsetSpec>,
-    pub(super) cluster: Option<String>,
+    pub(super) clusters: Vec<String>,
 }
 
 impl DesignBuilder {
@@ -306,7 +306,7 @@ impl DesignBuilder {
             intercept: true,
             trials: None,
             offset: None,
-            cluster: None,
+            clusters: Vec::new(),
         }
     }
 
@@ -330,9 +330,10 @@ impl DesignBuilder {
     }
 
     /// A column of cluster labels (numbers or text) for cluster-robust covariances, read into
-    /// [`ModelFrame::clusters`] (default: none). It is not a covariate.
+    /// [`ModelFrame::clusters`] (default: none); called again, a second way of clustering
+    /// (two-way cluster-robust). It is not a covariate.
     pub fn cluster(mut self, column: impl Into<String>) -> Self {
-        self.cluster = Some(column.into());
+        self.clusters.push(column.into());
         self
     }
 
@@ -352,7 +353,7 @@ impl DesignBuilder {
         column == self.response.column()
             || Some(column) == trials
             || Some(column) == self.offset.as_ref().map(OffsetSpec::column)
-            || Some(column) == self.cluster.as_deref()
+            || self.clusters.iter().any(|c| c == column)
     }
 
     /// The covariates: the columns asked for, or by default each of `candidates` (the columns
@@ -407,10 +408,10 @@ impl DesignBuilder {
         frame.offset = offset;
         frame.offset_spec = self.offset.clone();
         frame.clusters = self
-            .cluster
-            .as_ref()
+            .clusters
+            .iter()
             .map(|c| cluster_labels(data, c))
-            .transpose()?;
+            .collect::<Result<_>>()?;
         Ok(frame)
     }
 }

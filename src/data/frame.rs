@@ -113,9 +113,10 @@ pub struct ModelFrame {
     pub offset: Option<Vec<f64>>,
     /// Where the offset came from.
     pub offset_spec: Option<OffsetSpec>,
-    /// A cluster label per row (for cluster-robust covariances), when asked for: the
-    /// column's distinct values numbered in order of appearance.
-    pub clusters: Option<Vec<u64>>,
+    /// A cluster label per row for each way of clustering asked for (for cluster-robust
+    /// covariances; two for two-way): each column's distinct values numbered in order of
+    /// appearance.
+    pub clusters: Vec<Vec<u64>>,
 }
 
 impl ModelFrame {
@@ -142,7 +143,7 @@ impl ModelFrame {
             trials,
             offset: None,
             offset_spec: None,
-            clusters: None,
+            clusters: Vec::new(),
         })
     }
 

@@ -136,7 +136,7 @@ impl Plan {
         let ResponseSpec::Column(response) = &builder.response else {
             return None;
         };
-        if builder.offset.is_some() || builder.cluster.is_some() {
+        if builder.offset.is_some() || !builder.clusters.is_empty() {
             return None;
         }
         let unique = headers

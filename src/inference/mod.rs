@@ -9,6 +9,7 @@ mod results;
 mod robust;
 pub(crate) mod summary;
 mod wald;
+mod wald_test;
 
 pub use crate::dist::{
     T_QUANTILE_LARGE_DF, T_TAIL_LARGE_DF, chi2_sf, normal_quantile, normal_two_sided_p, t_quantile,
@@ -17,10 +18,11 @@ pub use crate::dist::{
 pub use boundary::{BOUNDARY_DRIFT, BOUNDARY_SE, Boundary, LastIterate, boundary};
 pub use covariance::{NotIdentified, covariance};
 pub use lr::{LrTest, RestrictionTest, lr_test};
-pub use predict::{Prediction, predict};
+pub use predict::{LinearPrediction, Prediction, predict, predict_linear};
 pub use results::{FitResult, ParamEstimate};
-pub use robust::{RobustError, robust_covariance, sandwich};
+pub use robust::{Meat, RobustError, robust_covariance, sandwich};
 pub use wald::{Wald, wald};
+pub use wald_test::{LinearRestriction, WaldTest};
 
 /// How the derivatives behind a fit were obtained (defined with the optimizer, which obtains
 /// them; here for the results that report them).

@@ -99,9 +99,13 @@ pub struct FitResult {
     /// Constrained refits the profile intervals took.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub profile_refits: Option<usize>,
-    /// The number of clusters of a cluster-robust covariance.
+    /// The number of clusters of a cluster-robust covariance (the smallest, for two-way
+    /// clustering).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub n_clusters: Option<usize>,
+    /// The number of clusters of each way of a multiway clustering.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub n_clusters_each: Vec<usize>,
     /// The direction the data do not identify, when the information is singular.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub not_identified: Option<NotIdentified>,

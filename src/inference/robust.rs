@@ -6,7 +6,13 @@
 //! `B = Σ_g S_g S_gᵀ`, `S_g = Σ_{i∈g} sᵢ` (CR0). HC1 multiplies by `n/(n − k)` and CR1 by
 //! `G/(G − 1) · (n − 1)/(n − k)`, with `k` the coefficients of the linear predictors (the
 //! design's columns, not a scale or dispersion), as Stata, statsmodels and R's `sandwich`
-//! (`vcovHC(type = "HC1")`, `vcovCL(type = "HC1", cadjust = TRUE)`) do.
+//! (`vcovHC(type = "HC1")`, `vcovCL(type = "HC1", cadjust = TRUE)`) do. HC2 and HC3 divide each
+//! `sᵢsᵢᵀ` by `1 − hᵢ` and `(1 − hᵢ)²`, `hᵢ` the leverage (MacKinnon & White 1985; for a GLM the
+//! diagonal of the weighted hat matrix, as `vcovHC` takes `hatvalues`).
+//!
+//! Two-way (and more) clustering is Cameron, Gelbach & Miller's (2011) inclusion–exclusion:
+//! `B = B_A + B_B − B_{A∩B}`, each term with its own `G/(G − 1)` under CR1 (and the
+//! `(n − 1)/(n − k)` once), as `vcovCL(cluster = ~a + b, multi0 = FALSE)`.
 //!
 //! The fit works on an unconstrained scale `u` (`σ = eᵘ`); with `J = diag(dθ/du)` the
 //! information there is `J I J` (the gradient vanishes at the maximum) and the meat `J B J`, so
@@ -25,7 +31,7 @@ use crate::optim::{CovType, FitOptions};
 /// The covariance `options` ask for on the unconstrained scale, at the estimate `theta`
 /// (natural scale; `u` unconstrained) of `model`, from the model-based `cov_u`: `cov_u` itself
 /// for [`CovType::Model`], else the [`sandwich`] from the model's per-observation scores; with
-/// the number of clusters, if any.
+/// the number of clusters of each way of clustering.
 ///
 /// # Errors
 /// [`MleError::Model`] when the model's evaluation seam gives no per-observation scores;
@@ -38,18 +44,22 @@ pub fn robust_covariance<M: Model + ?Sized>(
     constraints: &[Constraint],
     cov_u: &DMatrix<f64>,
     options: &FitOptions,
-) -> Result<(DMatrix<f64>, Option<usize>)> {
+) -> Result<(DMatrix<f64>, Vec<usize>)> {
     let cov_type = options.get_cov_type();
     if cov_type == CovType::Model {
-        return Ok((cov_u.clone(), None));
+        return Ok((cov_u.clone(), Vec::new()));
     }
-    if matches!(cov_type, CovType::Hc2 | CovType::Hc3) {
-        return Err(MleError::InvalidOption(format!(
-            "{} needs the leverages of a least-squares fit: use `mle ols --cov` (or \
-             closed_form::ols_robust); for this fit hc0 or hc1",
-            cov_type.name(false)
-        )));
-    }
+    let leverages = match cov_type {
+        CovType::Hc2 | CovType::Hc3 => Some(model.leverages(theta).ok_or_else(|| {
+            MleError::InvalidOption(format!(
+                "{} needs the leverages of the observations, which model '{}' does not give \
+                 (Model::leverages): use hc0 or hc1",
+                cov_type.name(false),
+                model.name()
+            ))
+        })?),
+        _ => None,
+    };
     let want = Want {
         gradient: true,
         hessian: false,
@@ -78,15 +88,27 @@ pub fn robust_covariance<M: Model + ?Sized>(
         .iter()
         .filter(|p| p.role != Role::Auxiliary)
         .count();
-    sandwich(
-        cov_u,
-        &jacobian,
-        &scores,
-        options.get_clusters(),
-        cov_type,
-        n_coef,
-    )
-    .map_err(|e| MleError::InvalidOption(e.to_string()))
+    let clusters = options.get_clusters();
+    let meat = Meat {
+        scores: &scores,
+        leverages: leverages.as_deref(),
+        clusters: &clusters,
+    };
+    sandwich(cov_u, &jacobian, meat, cov_type, n_coef)
+        .map_err(|e| MleError::InvalidOption(e.to_string()))
+}
+
+/// What the meat of a sandwich is made of: the per-observation scores, their leverages (for
+/// HC2 and HC3) and the cluster labels of each way of clustering (one label per observation
+/// each; none for a heteroskedasticity-robust covariance).
+#[derive(Debug, Clone, Copy)]
+pub struct Meat<'a> {
+    /// `sᵢ = ∂ℓᵢ/∂θ` on the natural scale.
+    pub scores: &'a Scores,
+    /// `hᵢ`, for HC2 and HC3.
+    pub leverages: Option<&'a [f64]>,
+    /// One slice of labels per way of clustering.
+    pub clusters: &'a [&'a [u64]],
 }
 
 /// Why a robust covariance cannot be computed.
@@ -106,6 +128,17 @@ pub enum RobustError {
     /// Clusters given, fewer than two distinct.
     #[error("cluster-robust standard errors need at least two clusters, found {0}")]
     TooFewClusters(usize),
+    /// HC2 and HC3 were asked with clusters.
+    #[error("clusters go with hc0 (CR0) or hc1 (CR1), not hc2 or hc3")]
+    LeverageWithClusters,
+    /// HC2 and HC3 need the leverages.
+    #[error("hc2 and hc3 need the leverages of the observations")]
+    NoLeverages,
+    /// An observation alone determines a coefficient.
+    #[error(
+        "row {0} has leverage 1 (it alone determines a coefficient): hc2 and hc3 are not defined; use hc0 or hc1"
+    )]
+    LeverageOne(usize),
     /// One label per observation is needed.
     #[error("{labels} cluster labels for {n} observations: one per observation is needed")]
     ClusterLength {
@@ -117,17 +150,16 @@ pub enum RobustError {
 }
 
 /// The robust covariance on the unconstrained scale: `C (J B J) C · factor`, for the
-/// model-based covariance `cov_u` on that scale, `jacobian` = `dθⱼ/duⱼ`, the natural-scale
-/// `scores`, optional cluster labels (one per observation), `cov_type` (HC0 or HC1; the
-/// model-based type returns `cov_u` itself) and `n_coef` coefficients for the factor; with the
-/// number of clusters, if any.
+/// model-based covariance `cov_u` on that scale, `jacobian` = `dθⱼ/duⱼ`, the `meat` ([`Meat`]),
+/// `cov_type` (HC0–HC3; the model-based type returns `cov_u` itself) and `n_coef` coefficients
+/// for the factor; with the number of clusters of each way of clustering.
 ///
 /// # Errors
-/// [`RobustError`] when the factor or the clusters cannot be formed.
+/// [`RobustError`] when the factor, the leverages or the clusters cannot be formed.
 ///
 /// # Examples
 /// ```
-/// use mle::inference::sandwich;
+/// use mle::inference::{Meat, sandwich};
 /// use mle::model::Scores;
 /// use mle::optim::CovType;
 /// use nalgebra::DMatrix;
@@ -135,51 +167,80 @@ pub enum RobustError {
 /// // HC0 = I⁻¹ (Σ sᵢ²) I⁻¹ = 14/9, the plug-in variance of the mean Σ(yᵢ − ȳ)²/n²
 /// let cov = DMatrix::from_element(1, 1, 1.0 / 3.0);
 /// let scores = Scores { k: 1, values: vec![-2.0, -1.0, 3.0] };
-/// let (v, clusters) = sandwich(&cov, &[1.0], &scores, None, CovType::Hc0, 1).unwrap();
+/// let meat = Meat { scores: &scores, leverages: None, clusters: &[] };
+/// let (v, clusters) = sandwich(&cov, &[1.0], meat, CovType::Hc0, 1).unwrap();
 /// assert!((v[(0, 0)] - 14.0 / 9.0).abs() < 1e-15);
-/// assert_eq!(clusters, None);
+/// assert!(clusters.is_empty());
+/// // HC3 with the leverages 1/3 of a mean: each sᵢ² divided by (2/3)², so 9/4 of HC0
+/// let h = [1.0 / 3.0; 3];
+/// let meat = Meat { leverages: Some(&h), ..meat };
+/// let (v3, _) = sandwich(&cov, &[1.0], meat, CovType::Hc3, 1).unwrap();
+/// assert!((v3[(0, 0)] - 14.0 / 9.0 * 9.0 / 4.0).abs() < 1e-14);
 /// ```
 pub fn sandwich(
     cov_u: &DMatrix<f64>,
     jacobian: &[f64],
-    scores: &Scores,
-    clusters: Option<&[u64]>,
+    meat: Meat<'_>,
     cov_type: CovType,
     n_coef: usize,
-) -> Result<(DMatrix<f64>, Option<usize>), RobustError> {
+) -> Result<(DMatrix<f64>, Vec<usize>), RobustError> {
     if cov_type == CovType::Model {
-        return Ok((cov_u.clone(), None));
+        return Ok((cov_u.clone(), Vec::new()));
     }
+    let Meat {
+        scores,
+        leverages,
+        clusters,
+    } = meat;
     let (n, k) = (scores.n_rows(), scores.k);
-    // the meat on the unconstrained scale, from the scores (or their cluster sums) times J
-    let (meat, groups) = match clusters {
-        None => (gram_of_rows(&scores.values, k, jacobian), None),
-        Some(labels) => {
-            if labels.len() != n {
-                return Err(RobustError::ClusterLength {
-                    labels: labels.len(),
-                    n,
-                });
-            }
-            let sums = cluster_sums(scores, labels);
-            let g = sums.len() / k.max(1);
-            if g < 2 {
-                return Err(RobustError::TooFewClusters(g));
-            }
-            (gram_of_rows(&sums, k, jacobian), Some(g))
-        }
+    let power = match cov_type {
+        CovType::Hc2 => 0.5,
+        CovType::Hc3 => 1.0,
+        _ => 0.0,
     };
-    let factor = if cov_type == CovType::Hc1 {
+    // scores scaled by (1 − hᵢ)^(−power), so that their squares carry HC2's or HC3's weights
+    let scaled;
+    let scores = if power > 0.0 {
+        if !clusters.is_empty() {
+            return Err(RobustError::LeverageWithClusters);
+        }
+        let h = leverages.ok_or(RobustError::NoLeverages)?;
+        if let Some(i) = h.iter().position(|&h| h >= 1.0 - 1e-12) {
+            return Err(RobustError::LeverageOne(i + 1));
+        }
+        let values = (0..n)
+            .flat_map(|i| {
+                let c = (1.0 - h[i]).powf(-power);
+                scores.row(i).iter().map(move |s| s * c)
+            })
+            .collect();
+        scaled = Scores { k, values };
+        &scaled
+    } else {
+        scores
+    };
+    if let Some(labels) = clusters.iter().find(|l| l.len() != n) {
+        return Err(RobustError::ClusterLength {
+            labels: labels.len(),
+            n,
+        });
+    }
+    let cr1 = cov_type == CovType::Hc1;
+    let (meat, groups) = if clusters.is_empty() {
+        (gram_of_rows(&scores.values, k, jacobian), Vec::new())
+    } else {
+        multiway_meat(scores, clusters, jacobian, cr1)?
+    };
+    let factor = if cr1 {
         if n <= n_coef {
             return Err(RobustError::TooFewObservations { n, k: n_coef });
         }
         let (n, kc) = (n as f64, n_coef as f64);
-        match groups {
-            None => n / (n - kc),
-            Some(g) => {
-                let g = g as f64;
-                g / (g - 1.0) * (n - 1.0) / (n - kc)
-            }
+        // with clusters the G/(G − 1) of each term is in the meat already
+        if clusters.is_empty() {
+            n / (n - kc)
+        } else {
+            (n - 1.0) / (n - kc)
         }
     } else {
         1.0
@@ -188,6 +249,52 @@ pub fn sandwich(
     // symmetric to the last bit
     let v = DMatrix::from_fn(k, k, |i, j| 0.5 * (v[(i, j)] + v[(j, i)]));
     Ok((v, groups))
+}
+
+/// `Σ_S (−1)^{|S|+1} c_S B_S` over the non-empty sets `S` of ways of clustering, `B_S` the meat
+/// of the clusters of their intersection, `c_S = G_S/(G_S − 1)` under CR1 (else 1); with the
+/// number of clusters of each way.
+fn multiway_meat(
+    scores: &Scores,
+    clusters: &[&[u64]],
+    jacobian: &[f64],
+    cr1: bool,
+) -> Result<(DMatrix<f64>, Vec<usize>), RobustError> {
+    let (n, k) = (scores.n_rows(), scores.k);
+    let ways = clusters.len();
+    let mut meat = DMatrix::zeros(k, k);
+    let mut groups = vec![0; ways];
+    for set in 1..(1usize << ways) {
+        let members: Vec<usize> = (0..ways).filter(|w| set >> w & 1 == 1).collect();
+        let labels: Vec<u64> = if members.len() == 1 {
+            clusters[members[0]].to_vec()
+        } else {
+            let mut index: HashMap<Vec<u64>, u64> = HashMap::new();
+            (0..n)
+                .map(|i| {
+                    let key: Vec<u64> = members.iter().map(|&w| clusters[w][i]).collect();
+                    let next = index.len() as u64;
+                    *index.entry(key).or_insert(next)
+                })
+                .collect()
+        };
+        let sums = cluster_sums(scores, &labels);
+        let g = sums.len() / k.max(1);
+        if members.len() == 1 {
+            if g < 2 {
+                return Err(RobustError::TooFewClusters(g));
+            }
+            groups[members[0]] = g;
+        }
+        let adjust = if cr1 && g > 1 {
+            g as f64 / (g as f64 - 1.0)
+        } else {
+            1.0
+        };
+        let sign = if members.len() % 2 == 1 { 1.0 } else { -1.0 };
+        meat += gram_of_rows(&sums, k, jacobian) * (sign * adjust);
+    }
+    Ok((meat, groups))
 }
 
 /// `Σᵣ (J rᵣ)(J rᵣ)ᵀ` over the rows `rᵣ` (of `k` entries) of the row-major `rows`.
@@ -236,9 +343,18 @@ mod tests {
         };
         let labels = [7, 3, 9, 1];
         for cov_type in [CovType::Hc0, CovType::Hc1] {
-            let (hc, _) = sandwich(&cov, &[1.0, 2.0], &scores, None, cov_type, 1).unwrap();
-            let (cl, g) = sandwich(&cov, &[1.0, 2.0], &scores, Some(&labels), cov_type, 1).unwrap();
-            assert_eq!(g, Some(4));
+            let none = Meat {
+                scores: &scores,
+                leverages: None,
+                clusters: &[],
+            };
+            let (hc, _) = sandwich(&cov, &[1.0, 2.0], none, cov_type, 1).unwrap();
+            let one = Meat {
+                clusters: &[&labels],
+                ..none
+            };
+            let (cl, g) = sandwich(&cov, &[1.0, 2.0], one, cov_type, 1).unwrap();
+            assert_eq!(g, [4]);
             assert!((hc - cl).amax() < 1e-15);
         }
     }
@@ -250,11 +366,23 @@ mod tests {
             k: 1,
             values: vec![1.0, -1.0],
         };
-        let one = sandwich(&cov, &[1.0], &scores, Some(&[5, 5]), CovType::Hc1, 1);
+        let meat = |clusters| Meat {
+            scores: &scores,
+            leverages: None,
+            clusters,
+        };
+        let one = sandwich(&cov, &[1.0], meat(&[&[5, 5]]), CovType::Hc1, 1);
         assert_eq!(one.unwrap_err(), RobustError::TooFewClusters(1));
-        let short = sandwich(&cov, &[1.0], &scores, Some(&[5]), CovType::Hc1, 1);
+        let short = sandwich(&cov, &[1.0], meat(&[&[5]]), CovType::Hc1, 1);
         assert!(matches!(short, Err(RobustError::ClusterLength { .. })));
-        let tight = sandwich(&cov, &[1.0], &scores, None, CovType::Hc1, 2);
+        let tight = sandwich(&cov, &[1.0], meat(&[]), CovType::Hc1, 2);
         assert!(matches!(tight, Err(RobustError::TooFewObservations { .. })));
+        let h = [1.0, 0.0];
+        let levered = Meat {
+            leverages: Some(&h),
+            ..meat(&[])
+        };
+        let one = sandwich(&cov, &[1.0], levered, CovType::Hc3, 1);
+        assert_eq!(one.unwrap_err(), RobustError::LeverageOne(1));
     }
 }

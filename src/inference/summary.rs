@@ -129,9 +129,7 @@ impl fmt::Display for FitResult {
             left.push(("Intervals:", format!("{} likelihood", self.ci_method)));
         }
         if self.cov_type != "nonrobust" {
-            let clusters = self
-                .n_clusters
-                .map_or(String::new(), |g| format!(", {g} clusters"));
+            let clusters = cluster_counts(self.n_clusters, &self.n_clusters_each);
             left.push(("Covariance:", format!("{}{clusters}", self.cov_type)));
         }
         let number = |v: f64| format_number(v, 4, 19);
@@ -230,4 +228,14 @@ pub(crate) fn write_aliased(
         "Dropped before the fit, not estimable (linear combinations of earlier columns): {}.",
         relations.join("; ")
     )
+}
+
+/// `, 24 clusters`, or `, 24×8 clusters` for two-way clustering; empty without clusters.
+pub(crate) fn cluster_counts(n_clusters: Option<usize>, each: &[usize]) -> String {
+    if each.len() > 1 {
+        let counts: Vec<String> = each.iter().map(usize::to_string).collect();
+        format!(", {} clusters", counts.join("×"))
+    } else {
+        n_clusters.map_or(String::new(), |g| format!(", {g} clusters"))
+    }
 }

@@ -21,12 +21,13 @@ use nalgebra::DMatrix;
 
 use super::evaluation::{Evaluation, Want};
 use super::family::Binomial;
+use super::family::binomial::expected_weight;
 use super::glm::Glm;
 use super::link::Link;
 use super::{GradientMethod, HessianMethod, Model, Param};
 use crate::backend::{Device, Tensor};
 use crate::error::{MleError, Result};
-use crate::linalg::{block_rows, dot};
+use crate::linalg::{leverages, weighted_gram};
 
 /// A binary or binomial [`Glm`] fitted by Firth's penalized likelihood.
 ///
@@ -67,45 +68,18 @@ impl Firth {
         }
     }
 
-    /// `(I, per-row (wᵢ, rᵢ))` at `β`: the expected information and each row's weight and
+    /// `(I, wᵢ, rᵢ)` at `β`: the expected information and each row's weight and
     /// `(dwᵢ/dηᵢ)/wᵢ`.
-    fn information(&self, beta: &[f64]) -> (DMatrix<f64>, Vec<(f64, f64)>) {
+    fn information(&self, beta: &[f64]) -> (DMatrix<f64>, Vec<f64>, Vec<f64>) {
         let (x, trials) = (self.inner.design_values(), self.inner.trials());
-        let p = beta.len();
         let link = self.inner.link_fn();
         let eta = self.inner.linear_predictor(beta);
-        let weights: Vec<(f64, f64)> = eta
+        let (w, r): (Vec<f64>, Vec<f64>) = eta
             .iter()
             .enumerate()
-            .map(|(i, &e)| weight(link, e, trials.map_or(1.0, |m| m[i])))
-            .collect();
-        let mut info = DMatrix::zeros(p, p);
-        let rows = block_rows(p);
-        for (b, xb) in x.chunks(rows * p).enumerate() {
-            let m = xb.len() / p;
-            let wx = DMatrix::from_fn(m, p, |i, j| xb[i * p + j] * weights[b * rows + i].0);
-            let xt = nalgebra::DMatrixView::from_slice(xb, p, m);
-            info.gemm(1.0, &xt, &wx, 1.0);
-        }
-        (info, weights)
-    }
-}
-
-/// `(wᵢ, (dwᵢ/dηᵢ)/wᵢ)` of a row with `m` trials at `η`.
-fn weight(link: Link, eta: f64, m: f64) -> (f64, f64) {
-    let mean = link.mean(eta);
-    // 1 − μ without cancellation
-    let complement = match link {
-        Link::Cloglog => (-eta.exp()).exp(),
-        _ => link.mean(-eta).mu,
-    };
-    let (mu, d1, d2) = (mean.mu, mean.d1, mean.d2);
-    match link {
-        Link::Logit => (m * mu * complement, complement - mu),
-        _ => {
-            let v = mu * complement;
-            (m * d1 * d1 / v, 2.0 * d2 / d1 - d1 * (complement - mu) / v)
-        }
+            .map(|(i, &e)| expected_weight(link, e, trials.map_or(1.0, |m| m[i])))
+            .unzip();
+        (weighted_gram(x, beta.len(), &w), w, r)
     }
 }
 
@@ -135,7 +109,7 @@ impl Model for Firth {
     fn evaluate(&self, theta: &[f64], want: Want) -> Option<Evaluation> {
         let base = self.inner.evaluate(theta, Want::GRADIENT)?;
         let p = theta.len();
-        let (info, weights) = self.information(theta);
+        let (info, w, r) = self.information(theta);
         let chol = info.clone().cholesky();
         let Some(chol) = chol else {
             // the information is singular where fitted probabilities reach 0 or 1: no value
@@ -150,14 +124,9 @@ impl Model for Firth {
         let value = base.value + 0.5 * log_det;
         let gradient = want.gradient.then(|| {
             let mut g = base.gradient.clone().unwrap_or_else(|| vec![0.0; p]);
-            let inverse = chol.inverse();
             let x = self.inner.design_values();
-            let mut v = vec![0.0; p];
-            for (row, &(w, r)) in x.chunks_exact(p).zip(&weights) {
-                for (vj, col) in v.iter_mut().zip(inverse.column_iter()) {
-                    *vj = dot(col.as_slice(), row);
-                }
-                let h = w * dot(row, &v);
+            let h = leverages(x, p, &w, &chol.inverse());
+            for ((row, h), r) in x.chunks_exact(p).zip(&h).zip(&r) {
                 let c = 0.5 * h * r;
                 for (gj, xj) in g.iter_mut().zip(row) {
                     *gj += c * xj;

@@ -461,6 +461,26 @@ impl<F: Family> Model for Glm<F> {
         })
     }
 
+    fn leverages(&self, theta: &[f64]) -> Option<Vec<f64>> {
+        let p = self.p();
+        let aux = if self.family.aux().is_some() {
+            theta[p]
+        } else {
+            f64::NAN
+        };
+        let trials = self.trials.as_deref();
+        let eta = self.linear_predictor(&theta[..p]);
+        let w = (0..eta.len())
+            .map(|i| {
+                let m = trials.map_or(1.0, |m| m[i]);
+                self.family.fisher_weight(self.link, eta[i], m, aux)
+            })
+            .collect::<Option<Vec<f64>>>()?;
+        let info = crate::linalg::weighted_gram(&self.x, p, &w);
+        let inverse = info.cholesky()?.inverse();
+        Some(crate::linalg::leverages(&self.x, p, &w, &inverse))
+    }
+
     fn separation(
         &self,
         theta: &[f64],

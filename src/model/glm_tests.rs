@@ -113,7 +113,7 @@ fn every_registered_model_agrees_with_autodiff() {
             trials: truth.trials.as_deref().and_then(column),
             offset: None,
             offset_spec: None,
-            clusters: None,
+            clusters: Vec::new(),
         };
         for &link in kind.links() {
             let model = kind.build(&frame, link, &device).unwrap();

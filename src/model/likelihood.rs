@@ -62,7 +62,7 @@ use crate::backend::{Device, Tensor, shared_device};
 /// definition of the model) and on jets (exact per-row first and second derivatives). Data
 /// columns come from [`Rows::get`], parameter blocks from [`Theta::get`]: a linear block gives
 /// its `η = Xβ` for the rows, a scalar block its value (one number for all rows).
-pub trait Likelihood: Sync {
+pub trait Likelihood: Send + Sync {
     /// Short name.
     fn name(&self) -> &str;
 

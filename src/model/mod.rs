@@ -153,8 +153,9 @@ pub struct NullModel {
 /// A statistical model declared by its log-likelihood.
 ///
 /// Only [`name`](Model::name), [`params`](Model::params), [`n_obs`](Model::n_obs),
-/// [`device`](Model::device) and [`loglike_obs`](Model::loglike_obs) are required.
-pub trait Model {
+/// [`device`](Model::device) and [`loglike_obs`](Model::loglike_obs) are required. A model is
+/// `Send + Sync`: profile intervals refit it from several threads at once.
+pub trait Model: Send + Sync {
     /// Short name ("logistic").
     fn name(&self) -> &str;
 
@@ -212,6 +213,13 @@ pub trait Model {
 
     /// The intercept-only model, for the likelihood-ratio test and McFadden's pseudo-R².
     fn null_model(&self) -> Option<NullModel> {
+        None
+    }
+
+    /// The leverages `hᵢ` of the observations at `θ` (the diagonal of the weighted hat matrix
+    /// `W½X(XᵀWX)⁻¹XᵀW½` with the expected weights, as R's `hatvalues` of a `glm`), for the
+    /// HC2 and HC3 covariances. `None` (the default) for models without them.
+    fn leverages(&self, _theta: &[f64]) -> Option<Vec<f64>> {
         None
     }
 

@@ -81,11 +81,10 @@ pub enum CovType {
     /// Stata, statsmodels and R's `sandwich`); with `G` clusters, times
     /// `G/(G − 1) · (n − 1)/(n − k)` (CR1).
     Hc1,
-    /// Each `sᵢsᵢᵀ` divided by `1 − hᵢ`, `hᵢ` the leverage (HC2): the least-squares closed form
-    /// only (`mle ols`).
+    /// Each `sᵢsᵢᵀ` divided by `1 − hᵢ`, `hᵢ` the leverage (HC2): for least squares and the
+    /// generalized linear models (the weighted hat matrix).
     Hc2,
-    /// Each `sᵢsᵢᵀ` divided by `(1 − hᵢ)²` (HC3, MacKinnon–White's jackknife approximation):
-    /// the least-squares closed form only.
+    /// Each `sᵢsᵢᵀ` divided by `(1 − hᵢ)²` (HC3, MacKinnon–White's jackknife approximation).
     Hc3,
 }
 
@@ -156,9 +155,10 @@ pub struct FitOptions {
     pub(crate) closed_form: bool,
     #[serde(default)]
     pub(crate) cov_type: CovType,
-    /// One cluster label per observation, for cluster-robust covariances (not saved).
+    /// One cluster label per observation for each way of clustering, for cluster-robust
+    /// covariances (not saved).
     #[serde(skip)]
-    pub(crate) clusters: Option<std::sync::Arc<[u64]>>,
+    pub(crate) clusters: Vec<std::sync::Arc<[u64]>>,
     #[serde(default)]
     pub(crate) firth: bool,
 }
@@ -181,7 +181,7 @@ impl Default for FitOptions {
             fixed: Vec::new(),
             closed_form: true,
             cov_type: CovType::Model,
-            clusters: None,
+            clusters: Vec::new(),
             firth: false,
         }
     }
@@ -282,9 +282,10 @@ impl FitOptions {
 
     /// One cluster label per observation, in the model's order: the robust covariance sums the
     /// scores within each cluster (one-way cluster-robust, Liang–Zeger; CR1 with
-    /// [`CovType::Hc1`], which becomes the covariance type if none robust was chosen).
+    /// [`CovType::Hc1`], which becomes the covariance type if none robust was chosen). Called
+    /// again, a second way of clustering: two-way cluster-robust (Cameron–Gelbach–Miller).
     pub fn clusters(mut self, labels: Vec<u64>) -> Self {
-        self.clusters = Some(labels.into());
+        self.clusters.push(labels.into());
         self.cov_type = self.cov_type.with_clusters();
         self
     }
@@ -294,9 +295,9 @@ impl FitOptions {
         self.cov_type
     }
 
-    /// The cluster labels, if any.
-    pub fn get_clusters(&self) -> Option<&[u64]> {
-        self.clusters.as_deref()
+    /// The cluster labels of each way of clustering (none for no clusters).
+    pub fn get_clusters(&self) -> Vec<&[u64]> {
+        self.clusters.iter().map(|c| &c[..]).collect()
     }
 
     /// The optimizer chosen, if one was.
@@ -383,10 +384,10 @@ impl FitOptions {
                     .into(),
             );
         }
-        if self.clusters.is_some() && matches!(self.cov_type, CovType::Hc2 | CovType::Hc3) {
+        if !self.clusters.is_empty() && matches!(self.cov_type, CovType::Hc2 | CovType::Hc3) {
             return bad("clusters go with hc0 (CR0) or hc1 (CR1), not hc2 or hc3".into());
         }
-        if self.clusters.is_some() && self.cov_type == CovType::Model {
+        if !self.clusters.is_empty() && self.cov_type == CovType::Model {
             return bad(
                 "clusters are for a robust covariance (hc0 or hc1), not the model-based one".into(),
             );

@@ -48,6 +48,10 @@ impl Family for Binomial {
         true
     }
 
+    fn fisher_weight(&self, link: Link, eta: f64, m: f64, _: f64) -> Option<f64> {
+        Some(expected_weight(link, eta, m).0)
+    }
+
     /// Every link of the family maps `η` onto `(0, 1)`: an all-success row rises towards 0 as
     /// `η → +∞`, an all-failure row as `η → −∞`.
     fn side(&self, _link: Link, k: f64, m: f64) -> Option<f64> {
@@ -258,4 +262,23 @@ fn cloglog(k: f64, m: f64, eta: f64) -> RowTerms {
         d2 += k * r * one_minus;
     }
     RowTerms::new(value, d1, d2)
+}
+
+/// The expected (Fisher) weight `w = m μ'(η)²/(μ(1 − μ))` of a row with `m` trials at `η`,
+/// and `(dw/dη)/w`: `mμ(1 − μ)` and `1 − 2μ` for the logit link.
+pub(crate) fn expected_weight(link: Link, eta: f64, m: f64) -> (f64, f64) {
+    let mean = link.mean(eta);
+    // 1 − μ without cancellation
+    let complement = match link {
+        Link::Cloglog => (-eta.exp()).exp(),
+        _ => link.mean(-eta).mu,
+    };
+    let (mu, d1, d2) = (mean.mu, mean.d1, mean.d2);
+    match link {
+        Link::Logit => (m * mu * complement, complement - mu),
+        _ => {
+            let v = mu * complement;
+            (m * d1 * d1 / v, 2.0 * d2 / d1 - d1 * (complement - mu) / v)
+        }
+    }
 }

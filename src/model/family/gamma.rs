@@ -55,6 +55,15 @@ impl Family for Gamma {
 
     /// The intercept-only maximum: the mean `ȳ`, and the shape solving
     /// `ln ν − ψ(ν) = ln ȳ − mean(ln y)` (Newton's method on `ln ν` from the moments' `ȳ²/s²`).
+    /// `μ'(η)²/μ²` up to the shape: 1 under the log link, `μ²` under the inverse link.
+    fn fisher_weight(&self, link: Link, eta: f64, _: f64, _: f64) -> Option<f64> {
+        Some(if link == Link::Log {
+            1.0
+        } else {
+            1.0 / (eta * eta)
+        })
+    }
+
     fn start(&self, y: &[f64], _: &[f64]) -> Start {
         use special::Gamma as _;
         let (mean, var) = mean_variance(y);

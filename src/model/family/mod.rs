@@ -11,7 +11,7 @@
 //! To add a family, write one file here implementing [`Family`] and add one line to the
 //! registry ([`crate::model::registry`]).
 
-mod binomial;
+pub(crate) mod binomial;
 mod gamma;
 mod gaussian;
 mod negbin;
@@ -132,6 +132,14 @@ pub trait Family: Send + Sync + std::fmt::Debug + 'static {
     /// count), `0` when it has a maximum in `η`. `None` (the default) for a family and link
     /// whose every row has a maximum in `η`, where separation cannot happen.
     fn side(&self, _link: Link, _y: f64, _trials: f64) -> Option<f64> {
+        None
+    }
+
+    /// The expected (Fisher) weight `μ'(η)²/V(μ)` of a row at `η` with `trials` trials and the
+    /// auxiliary parameter `aux`, up to a factor common to every row (a dispersion): what the
+    /// leverages of the weighted hat matrix take (R's `hatvalues` of a `glm`). `None` (the
+    /// default) where none is given.
+    fn fisher_weight(&self, _link: Link, _eta: f64, _trials: f64, _aux: f64) -> Option<f64> {
         None
     }
 

@@ -81,6 +81,12 @@ impl Family for NegativeBinomial {
         }
     }
 
+    /// `μ/(1 + αμ)` under the log link.
+    fn fisher_weight(&self, link: Link, eta: f64, _: f64, alpha: f64) -> Option<f64> {
+        let mu = eta.exp();
+        (link == Link::Log).then(|| mu / (1.0 + alpha * mu))
+    }
+
     /// Under the log link a zero count rises towards 0 as `η → −∞`; a positive count has a
     /// maximum at `η = ln y`.
     fn side(&self, link: Link, y: f64, _: f64) -> Option<f64> {

@@ -40,6 +40,11 @@ impl Family for Poisson {
         }
     }
 
+    /// `μ` under the log link.
+    fn fisher_weight(&self, link: Link, eta: f64, _: f64, _: f64) -> Option<f64> {
+        (link == Link::Log).then(|| eta.exp())
+    }
+
     /// Under the log link a zero count rises towards 0 as `η → −∞`; a positive count has a
     /// maximum at `η = ln y`.
     fn side(&self, link: Link, y: f64, _: f64) -> Option<f64> {
