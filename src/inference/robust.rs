@@ -297,18 +297,11 @@ fn multiway_meat(
     Ok((meat, groups))
 }
 
-/// `Σᵣ (J rᵣ)(J rᵣ)ᵀ` over the rows `rᵣ` (of `k` entries) of the row-major `rows`.
+/// `Σᵣ (J rᵣ)(J rᵣ)ᵀ` over the rows `rᵣ` (of `k` entries) of the row-major `rows`: `J (RᵀR) J`,
+/// `RᵀR` by one matrix product per block of rows, in parallel.
 fn gram_of_rows(rows: &[f64], k: usize, jacobian: &[f64]) -> DMatrix<f64> {
-    let mut m = DMatrix::zeros(k, k);
-    for r in rows.chunks_exact(k) {
-        for a in 0..k {
-            let ra = r[a] * jacobian[a];
-            for b in a..k {
-                m[(a, b)] += ra * r[b] * jacobian[b];
-            }
-        }
-    }
-    DMatrix::from_fn(k, k, |a, b| if a <= b { m[(a, b)] } else { m[(b, a)] })
+    let m = crate::linalg::gram(rows, k);
+    DMatrix::from_fn(k, k, |a, b| m[(a, b)] * jacobian[a] * jacobian[b])
 }
 
 /// The scores summed within each cluster, the clusters in the order of their first row.
