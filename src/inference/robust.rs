@@ -60,6 +60,28 @@ pub fn robust_covariance<M: Model + ?Sized>(
         })?),
         _ => None,
     };
+    let jacobian: Vec<f64> = constraints
+        .iter()
+        .zip(u)
+        .map(|(c, u)| c.derivative(*u))
+        .collect();
+    let n_coef = model
+        .params()
+        .iter()
+        .filter(|p| p.role != Role::Auxiliary)
+        .count();
+    let clusters = options.get_clusters();
+    // HC0 and HC1 from the meat summed inside one pass, where the model forms it
+    if clusters.is_empty()
+        && matches!(cov_type, CovType::Hc0 | CovType::Hc1)
+        && let Some(b) = model.meat(theta)
+    {
+        let k = b.nrows();
+        let meat_u = DMatrix::from_fn(k, k, |a, c| b[(a, c)] * jacobian[a] * jacobian[c]);
+        let factor = hc_factor(cov_type, model.n_obs(), n_coef, false)
+            .map_err(|e| MleError::InvalidOption(e.to_string()))?;
+        return Ok((outer(cov_u, &meat_u, factor), Vec::new()));
+    }
     let want = Want {
         gradient: true,
         hessian: false,
@@ -78,17 +100,6 @@ pub fn robust_covariance<M: Model + ?Sized>(
                       it as a Likelihood, whose scores are exact"
                 .into(),
         })?;
-    let jacobian: Vec<f64> = constraints
-        .iter()
-        .zip(u)
-        .map(|(c, u)| c.derivative(*u))
-        .collect();
-    let n_coef = model
-        .params()
-        .iter()
-        .filter(|p| p.role != Role::Auxiliary)
-        .count();
-    let clusters = options.get_clusters();
     let meat = Meat {
         scores: &scores,
         leverages: leverages.as_deref(),
@@ -231,24 +242,37 @@ pub fn sandwich(
     } else {
         multiway_meat(scores, clusters, jacobian, cr1)?
     };
-    let factor = if cr1 {
-        if n <= n_coef {
-            return Err(RobustError::TooFewObservations { n, k: n_coef });
-        }
-        let (n, kc) = (n as f64, n_coef as f64);
-        // with clusters the G/(G − 1) of each term is in the meat already
-        if clusters.is_empty() {
-            n / (n - kc)
-        } else {
-            (n - 1.0) / (n - kc)
-        }
+    let factor = hc_factor(cov_type, n, n_coef, !clusters.is_empty())?;
+    Ok((outer(cov_u, &meat, factor), groups))
+}
+
+/// HC1's `n/(n − k)`, or with clusters `(n − 1)/(n − k)` (the `G/(G − 1)` of each way is in
+/// the meat already); 1 for the other types.
+fn hc_factor(
+    cov_type: CovType,
+    n: usize,
+    n_coef: usize,
+    clustered: bool,
+) -> Result<f64, RobustError> {
+    if cov_type != CovType::Hc1 {
+        return Ok(1.0);
+    }
+    if n <= n_coef {
+        return Err(RobustError::TooFewObservations { n, k: n_coef });
+    }
+    let (n, kc) = (n as f64, n_coef as f64);
+    Ok(if clustered {
+        (n - 1.0) / (n - kc)
     } else {
-        1.0
-    };
+        n / (n - kc)
+    })
+}
+
+/// `C B C · factor`, symmetric to the last bit.
+fn outer(cov_u: &DMatrix<f64>, meat: &DMatrix<f64>, factor: f64) -> DMatrix<f64> {
+    let k = cov_u.nrows();
     let v = cov_u * meat * cov_u * factor;
-    // symmetric to the last bit
-    let v = DMatrix::from_fn(k, k, |i, j| 0.5 * (v[(i, j)] + v[(j, i)]));
-    Ok((v, groups))
+    DMatrix::from_fn(k, k, |i, j| 0.5 * (v[(i, j)] + v[(j, i)]))
 }
 
 /// `Σ_S (−1)^{|S|+1} c_S B_S` over the non-empty sets `S` of ways of clustering, `B_S` the meat

@@ -461,6 +461,10 @@ impl<F: Family> Model for Glm<F> {
         })
     }
 
+    fn meat(&self, theta: &[f64]) -> Option<DMatrix<f64>> {
+        self.score_meat(theta)
+    }
+
     fn leverages(&self, theta: &[f64]) -> Option<Vec<f64>> {
         let p = self.p();
         let aux = if self.family.aux().is_some() {
@@ -491,6 +495,8 @@ impl<F: Family> Model for Glm<F> {
     }
 }
 
+#[path = "glm_meat.rs"]
+mod meat;
 #[path = "glm_separation.rs"]
 mod separation;
 

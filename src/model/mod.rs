@@ -216,6 +216,13 @@ pub trait Model: Send + Sync {
         None
     }
 
+    /// `Σᵢ sᵢsᵢᵀ`, the sum of the outer products of the per-observation scores at `θ` on the
+    /// natural scale, computed without storing the scores (the HC0/HC1 sandwich's meat in one
+    /// pass). `None` (the default) leaves it to the scores of [`Model::evaluate`].
+    fn meat(&self, _theta: &[f64]) -> Option<DMatrix<f64>> {
+        None
+    }
+
     /// The leverages `hᵢ` of the observations at `θ` (the diagonal of the weighted hat matrix
     /// `W½X(XᵀWX)⁻¹XᵀW½` with the expected weights, as R's `hatvalues` of a `glm`), for the
     /// HC2 and HC3 covariances. `None` (the default) for models without them.
