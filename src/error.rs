@@ -87,6 +87,10 @@ pub enum MleError {
     /// The data cannot identify the model (too few rows, constant or duplicated columns, ...).
     #[error("{0}")]
     Design(String),
+    /// A model formula cannot be read or does not fit the data; the message draws the formula
+    /// with the place marked.
+    #[error("formula:\n{0}")]
+    Formula(String),
     /// A parameter of a builder or an option is out of its range.
     #[error("invalid option: {0}")]
     InvalidOption(String),

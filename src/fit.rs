@@ -232,6 +232,7 @@ pub fn fit_observed<M: Model + ?Sized>(
         model: model.name().to_string(),
         link: model.link().map(|l| l.to_string()),
         n_obs: model.n_obs(),
+        n_dropped: 0,
         convergence: Convergence {
             converged,
             reason,

@@ -16,7 +16,7 @@ mod signals;
 mod spinner;
 use data::{DataArgs, frame};
 use mle::closed_form::{compare_ols_mle, ols_robust};
-use mle::data::{OffsetSpec, read_csv, write_csv, write_csv_to};
+use mle::data::{OffsetSpec, write_csv, write_csv_to};
 use mle::inference::{LinearRestriction, RestrictionTest, WaldTest};
 use mle::model::{Link, ModelKind};
 use mle::optim::CovType;
@@ -312,6 +312,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         mle::fit_frame_keeping_model(kind, &frame, link, &options, &mut progress)?;
     progress.finish();
     result.aliased = aliased;
+    result.n_dropped = frame.n_dropped;
     if a.ci == CiMethod::Profile && result.convergence.converged {
         result = mle::profile::with_profile_intervals(&*model, result, &options)?;
     }
@@ -388,7 +389,9 @@ fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
             return Err(MleError::InvalidOption(m.into()));
         }
         let options = FitOptions::default().level(a.level);
-        let c = compare_ols_mle(&frame.design, &frame.response, &options)?;
+        let mut c = compare_ols_mle(&frame.design, &frame.response, &options)?;
+        c.ols.n_dropped = frame.n_dropped;
+        c.mle.n_dropped = frame.n_dropped;
         if a.json {
             print_json(&c)?;
         } else {
@@ -404,6 +407,7 @@ fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
     let clusters: Vec<&[u64]> = frame.clusters.iter().map(Vec::as_slice).collect();
     let mut r = ols_robust(&frame.design, &frame.response, a.level, cov, &clusters)?;
     r.aliased = aliased;
+    r.n_dropped = frame.n_dropped;
     if a.json {
         print_json(&r)?;
     } else {
@@ -423,7 +427,7 @@ fn predict(a: PredictArgs) -> mle::Result<ExitCode> {
             c.reason.describe()
         );
     }
-    let data = read_csv(&a.data)?;
+    let data = mle::data::read_table(&a.data)?;
     let name = saved.mean_name();
     let columns = if a.interval {
         let p = saved.predict_with_intervals(&data)?;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::data::{Dataset, Design, INTERCEPT, ModelFrame, OffsetSpec};
+use crate::data::{INTERCEPT, ModelFrame, OffsetSpec, Terms};
 use crate::error::{MleError, Result};
 use crate::inference::FitResult;
 use crate::model::{Constraint, Link, ModelKind};
@@ -35,6 +35,10 @@ pub struct SavedModel {
     /// The offset, read from the same column of new data to predict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<OffsetSpec>,
+    /// The formula with the coding learnt in fitting (levels, references), applied to new data
+    /// (files written before formulas: the `columns`, each as it is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<Terms>,
     /// The fit.
     pub fit: FitResult,
 }
@@ -59,6 +63,7 @@ impl SavedModel {
             columns: frame.design.covariates().to_vec(),
             intercept: frame.design.has_intercept(),
             offset: frame.offset_spec.clone(),
+            terms: frame.terms.clone(),
             fit,
         }
     }
@@ -193,69 +198,10 @@ impl SavedModel {
         }
         check_fit_numbers(fit)
     }
-
-    /// Predictions for every row of `data`: the mean `g⁻¹(o + xβ)` ([`SavedModel::mean_name`]
-    /// says what it is: the probability of success for the binomial models, the mean for the
-    /// others).
-    ///
-    /// # Errors
-    /// [`MleError::UnknownColumn`] or [`MleError::BadValue`] when `data` lacks a column the model
-    /// needs or has a bad value in one; [`MleError::Numerical`] when a prediction is not a
-    /// finite number (a linear predictor that overflows), naming the row.
-    pub fn predict(&self, data: &Dataset) -> Result<Vec<f64>> {
-        let estimates = self.fit.estimates();
-        if self.is_proportion() && self.offset.is_none() {
-            // the proportion: the same probability for every row
-            return Ok(vec![estimates[0]; data.n_rows()]);
-        }
-        let design = Design::for_prediction(data, &self.columns, self.intercept)?;
-        let offset = self.offset.as_ref().map(|o| o.read(data)).transpose()?;
-        let predictions = self
-            .model
-            .predict(&design, &estimates, self.link(), offset.as_deref());
-        finite(data, &predictions)?;
-        Ok(predictions)
-    }
-
-    /// The predictions for the rows of `data` with standard errors and intervals, for the
-    /// linear predictor and the mean ([`crate::inference::predict_linear`]), at the saved fit's
-    /// level and under its covariance.
-    ///
-    /// # Errors
-    /// As [`SavedModel::predict`], and when the fit has no covariance.
-    pub fn predict_with_intervals(
-        &self,
-        data: &Dataset,
-    ) -> Result<crate::inference::LinearPrediction> {
-        if self.is_proportion() && self.offset.is_none() {
-            // the proportion: the fit's own estimate and interval for every row
-            return crate::inference::LinearPrediction::of_proportion(
-                &self.fit.params[0],
-                data.n_rows(),
-            );
-        }
-        let design = Design::for_prediction(data, &self.columns, self.intercept)?;
-        let offset = self.offset.as_ref().map(|o| o.read(data)).transpose()?;
-        let prediction =
-            crate::inference::predict_linear(&self.fit, &design, self.link(), offset.as_deref())?;
-        finite(data, &prediction.mean)?;
-        Ok(prediction)
-    }
 }
 
-/// The error for the first prediction that is not finite, if any.
-fn finite(data: &Dataset, predictions: &[f64]) -> Result<()> {
-    match predictions.iter().position(|v| !v.is_finite()) {
-        None => Ok(()),
-        Some(i) => Err(MleError::Numerical(format!(
-            "{}: row {}: the prediction is {} (the linear predictor overflows double precision \
-             with this model's estimates)",
-            data.source(),
-            i + 1,
-            predictions[i]
-        ))),
-    }
-}
+#[path = "persist_predict.rs"]
+mod predict;
 
 /// The `format` tag of a saved fit of any model ([`save_fit`]).
 pub const FIT_FORMAT: &str = "mle-fit";

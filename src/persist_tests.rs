@@ -3,7 +3,7 @@
 //! loader damaged files.
 
 use super::*;
-use crate::data::{Column, DesignBuilder, ResponseSpec};
+use crate::data::{Column, Dataset, DesignBuilder, ResponseSpec};
 use crate::model::{Link, Logistic};
 use crate::{FitOptions, fit};
 use proptest::prelude::*;

@@ -360,17 +360,19 @@ fn bad_inputs_exit_3_with_the_cause() {
         3,
         &["input.csv", "row 2", "'x'", "'abc'"],
     );
+    // missing cells (empty, NaN) refused with --missing error (by default, dropped)
+    let refuse = ["logistic", "--y", "y", "--missing", "error"];
     bad_input(
         "x,y\n1,0\n,1\n3,1\n",
-        &logistic,
+        &refuse,
         3,
-        &["row 2", "'x'", "missing"],
+        &["row 2", "'x'", "missing value"],
     );
     bad_input(
         "x,y\n1,0\nNaN,1\n3,1\n",
-        &logistic,
+        &refuse,
         3,
-        &["row 2", "'x'", "not a finite"],
+        &["row 2", "'x'", "missing value"],
     );
     bad_input(
         "x,y\n1,0\ninf,1\n3,1\n",

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use mle::MleError;
-use mle::data::{Design, DesignBuilder, ResponseSpec, TrialsSpec, read_csv};
+use mle::data::{Design, DesignBuilder, Missing, ResponseSpec, TrialsSpec, read_csv};
 use mle::model::{Binomial, Gaussian, Logistic};
 use mle::{FitOptions, fit};
 
@@ -13,9 +13,12 @@ fn csv(content: &str) -> tempfile::NamedTempFile {
     f
 }
 
+/// The frame of `content` with missing values refused (`--missing error`).
 fn build(content: &str, y: &str) -> Result<mle::data::ModelFrame, MleError> {
     let f = csv(content);
-    DesignBuilder::new(ResponseSpec::parse(y)).build(&read_csv(f.path())?)
+    DesignBuilder::new(ResponseSpec::parse(y))
+        .missing(Missing::Error)
+        .build(&read_csv(f.path())?)
 }
 
 #[test]
@@ -32,17 +35,37 @@ fn non_numeric_and_missing_values_name_row_and_column() {
     );
     let err = build("x,y\n1,0\n,1\n2,1\n", "y").unwrap_err().to_string();
     assert!(err.contains("row 2") && err.contains("missing"), "{err}");
+    // by default the row is dropped and counted
+    let f = csv("x,y\n1,0\n,1\n2,1\nNA,0\n");
+    let frame = DesignBuilder::new(ResponseSpec::parse("y"))
+        .build(&read_csv(f.path()).unwrap())
+        .unwrap();
+    assert_eq!((frame.response.len(), frame.n_dropped), (2, 2));
+    // a cell that is not a number, in a row dropped for a missing value, is dropped with it
+    let f = csv("x,z,y\n1,,abc\n2,1,0\n3,5,1\n4,3,0\n");
+    let frame = DesignBuilder::new(ResponseSpec::parse("y"))
+        .read_csv(f.path())
+        .unwrap();
+    assert_eq!((frame.response, frame.n_dropped), (vec![0.0, 1.0, 0.0], 1));
+    // and when every row is dropped, the error says so (found by tests/properties.rs)
+    let f = csv("x1,x2,y\n0,,5\"");
+    let err = DesignBuilder::new(ResponseSpec::parse("y"))
+        .read_csv(f.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("each of the 1 rows has a missing value"),
+        "{err}"
+    );
 }
 
 #[test]
 fn nan_and_infinity_are_rejected() {
+    // NaN is a missing value, refused here
     let err = build("x,y\n1,0\nNaN,1\n2,1\n", "y")
         .unwrap_err()
         .to_string();
-    assert!(
-        err.contains("row 2") && err.contains("not a finite number"),
-        "{err}"
-    );
+    assert!(err.contains("row 2") && err.contains("missing"), "{err}");
     let err = build("x,y\n1,0\n3,inf\n2,1\n", "y")
         .unwrap_err()
         .to_string();

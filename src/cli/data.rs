@@ -3,21 +3,50 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use mle::data::{DesignBuilder, ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec};
+use mle::data::{
+    DesignBuilder, Formula, Missing, ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec,
+};
+
+/// What to do with rows that have a missing value.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum MissingArg {
+    /// Leave them out, counted in the summary and the JSON (n_dropped).
+    Drop,
+    /// Refuse, naming the first row and column.
+    Error,
+}
 
 /// Where the data are and which columns play which part.
 #[derive(Args)]
 pub(crate) struct DataArgs {
-    /// CSV file with a header row.
-    #[arg(long, value_name = "FILE.csv")]
+    /// The data: a CSV file with a header row, or a Parquet file (by its extension, .parquet
+    /// or .pq; only the columns the model uses are read).
+    #[arg(long, value_name = "FILE.csv|FILE.parquet")]
     pub(crate) data: PathBuf,
     /// Response column; COLUMN=LEVEL makes a 0/1 response (species=setosa).
-    #[arg(long, value_name = "COLUMN[=LEVEL]")]
-    pub(crate) y: String,
-    /// Covariate columns (default: every numeric column but the response, trials, offset and
-    /// exposure).
-    #[arg(long, value_name = "COL,COL,...", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "COLUMN[=LEVEL]",
+        required_unless_present = "formula"
+    )]
+    pub(crate) y: Option<String>,
+    /// Covariate columns, a text column entering as a categorical factor (default: every
+    /// column but the response, trials, offset, exposure and clusters).
+    #[arg(
+        long,
+        value_name = "COL,COL,...",
+        value_delimiter = ',',
+        conflicts_with = "formula"
+    )]
     pub(crate) x: Option<Vec<String>>,
+    /// The model as a formula, in R's and patsy's notation: "y ~ a + C(g) + a:b + log(c) +
+    /// I(d**2) + offset(log(t)) - 1"; instead of --y and --x.
+    #[arg(long, value_name = "\"Y ~ TERMS\"", conflicts_with = "y")]
+    pub(crate) formula: Option<String>,
+    /// Rows with a missing value (an empty cell, NA, NaN or nan) in a column the model uses:
+    /// drop them and count them, or refuse naming the first.
+    #[arg(long, value_enum, default_value_t = MissingArg::Drop)]
+    pub(crate) missing: MissingArg,
     /// Fit without an intercept.
     #[arg(long)]
     pub(crate) no_intercept: bool,
@@ -38,7 +67,17 @@ pub(crate) fn frame(
     offset: Option<OffsetSpec>,
     clusters: &[String],
 ) -> mle::Result<(ModelFrame, Vec<mle::data::Alias>)> {
-    let mut builder = DesignBuilder::new(ResponseSpec::parse(&d.y)).intercept(!d.no_intercept);
+    let builder = match (&d.formula, &d.y) {
+        (Some(f), _) => DesignBuilder::from_formula(Formula::parse(f)?),
+        (None, Some(y)) => DesignBuilder::new(ResponseSpec::parse(y)),
+        (None, None) => {
+            return Err(mle::MleError::InvalidOption("give --y or --formula".into()));
+        }
+    };
+    let mut builder = builder.intercept(!d.no_intercept).missing(match d.missing {
+        MissingArg::Drop => Missing::Drop,
+        MissingArg::Error => Missing::Error,
+    });
     for c in clusters {
         builder = builder.cluster(c.trim());
     }
@@ -59,7 +98,7 @@ pub(crate) fn frame(
             Err(_) => TrialsSpec::Column(t.trim().to_string()),
         });
     }
-    let frame = builder.read_csv(&d.data)?;
+    let frame = builder.read(&d.data)?;
     Ok(if d.drop_collinear {
         frame.without_aliased()
     } else {

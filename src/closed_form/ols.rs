@@ -39,6 +39,9 @@ pub struct OlsResult {
     pub model: String,
     /// Number of observations.
     pub n_obs: usize,
+    /// Rows of the data left out for a missing value in a column the model uses.
+    #[serde(default)]
+    pub n_dropped: usize,
     /// Coefficients with inference.
     pub params: Vec<OlsParam>,
     /// Residual sum of squares.
@@ -203,6 +206,7 @@ pub fn ols_robust(
     Ok(OlsResult {
         model: "ols".into(),
         n_obs: n,
+        n_dropped: 0,
         params,
         rss,
         sigma2: s2,

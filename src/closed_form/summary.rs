@@ -6,7 +6,7 @@ use super::compare::OlsMleComparison;
 use super::ols::OlsResult;
 use crate::inference::format_number;
 use crate::inference::summary::{
-    TableRow, cluster_counts, write_aliased, write_table, write_title,
+    TableRow, cluster_counts, observations, write_aliased, write_table, write_title,
 };
 
 impl fmt::Display for OlsResult {
@@ -17,7 +17,7 @@ impl fmt::Display for OlsResult {
         let rows = [
             (
                 "No. observations:",
-                self.n_obs.to_string(),
+                observations(self.n_obs, self.n_dropped),
                 "R²:",
                 six(self.r_squared),
             ),

@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use super::batches::{BATCH_BYTES, Batch, Batches, Locator, pieces_per_batch};
 use super::dataset::{Column, Dataset, parse_number};
+use super::missing::is_missing;
 use super::records::{count_lines, leading_terminators};
 use crate::alloc::reserve;
 use crate::error::{MleError, Result};
@@ -57,6 +58,7 @@ impl Building {
         match self {
             Building::Numeric(values) => match parse_number(cell) {
                 Some(v) => values.push(v),
+                None if is_missing(cell) => values.push(f64::NAN),
                 None if values.is_empty() => *self = Building::Text(vec![cell.to_string()]),
                 None => *self = Building::Mixed(values.len() + 1),
             },
@@ -88,9 +90,9 @@ impl Building {
 
 /// Reads a comma-separated file with a header row.
 ///
-/// Columns in which every cell is a number become [`Column::Numeric`]; the others stay text,
-/// every cell as it is in the file. Empty cells make a column text, so that asking for it as a
-/// number names the missing cell.
+/// Columns in which every cell is a number or missing ([`is_missing`](super::is_missing):
+/// empty, `NA`, `NaN`, `nan`) become [`Column::Numeric`], missing cells as NaN; the others stay
+/// text, every cell as it is in the file.
 ///
 /// The file is read by the grammar of the `csv` crate: RFC 4180 (fields separated by commas,
 /// quoted fields that may hold commas, line breaks and doubled quotes), records ending in
@@ -323,7 +325,8 @@ pub fn shortest(v: f64) -> String {
 }
 
 /// Writes `columns` (equal-length, named) to `w` as CSV text with a header row, each number in
-/// its [`shortest`] exact form (standard output, say; [`write_csv`] writes files).
+/// its [`shortest`] exact form and NaN (a missing value) as an empty cell (standard output,
+/// say; [`write_csv`] writes files).
 ///
 /// # Errors
 /// The writer's errors; columns that differ in length as [`std::io::ErrorKind::InvalidInput`],
@@ -351,7 +354,13 @@ fn stream_csv(w: &mut dyn Write, columns: &[NamedColumn], n: usize) -> std::io::
     let mut out = csv::Writer::from_writer(w);
     out.write_record(columns.iter().map(|(n, _)| n.as_str()))?;
     for i in 0..n {
-        out.write_record(columns.iter().map(|(_, c)| shortest(c[i])))?;
+        out.write_record(columns.iter().map(|(_, c)| {
+            if c[i].is_nan() {
+                String::new()
+            } else {
+                shortest(c[i])
+            }
+        }))?;
     }
     out.flush()
 }

@@ -48,6 +48,9 @@ pub struct Dataset {
     source: String,
     names: Vec<String>,
     columns: Vec<Column>,
+    /// For a selection of rows ([`Dataset::select`]): each row's 0-based row in the source,
+    /// so that messages name the row of the file.
+    rows: Option<std::sync::Arc<Vec<usize>>>,
 }
 
 impl Dataset {
@@ -84,7 +87,50 @@ impl Dataset {
             source,
             names,
             columns: cols,
+            rows: None,
         })
+    }
+
+    /// The dataset of the named `columns` at the 0-based `rows` (in that order); errors about
+    /// it still name the rows of the source. A text column whose kept cells are all numbers
+    /// becomes numeric, as a reader would have made it had the other rows not been there.
+    ///
+    /// # Errors
+    /// [`MleError::UnknownColumn`].
+    pub fn select<S: AsRef<str>>(&self, columns: &[S], rows: &[usize]) -> Result<Self> {
+        let mut picked: Vec<(String, Column)> = Vec::with_capacity(columns.len());
+        for name in columns {
+            let name = name.as_ref();
+            if picked.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            let column = match self.column(name)? {
+                Column::Numeric(v) => Column::Numeric(rows.iter().map(|&i| v[i]).collect()),
+                Column::Text(v) => {
+                    // the rule of the readers: a column is numeric when its every cell is a
+                    // number, here every cell of the rows kept
+                    let numbers: Option<Vec<f64>> =
+                        rows.iter().map(|&i| parse_number(&v[i])).collect();
+                    match numbers {
+                        Some(x) if !rows.is_empty() => Column::Numeric(x),
+                        _ => Column::Text(rows.iter().map(|&i| v[i].clone()).collect()),
+                    }
+                }
+            };
+            picked.push((name.to_string(), column));
+        }
+        let source_rows = rows.iter().map(|&i| self.source_row(i)).collect();
+        Ok(Self {
+            source: self.source.clone(),
+            names: picked.iter().map(|(n, _)| n.clone()).collect(),
+            columns: picked.into_iter().map(|(_, c)| c).collect(),
+            rows: Some(std::sync::Arc::new(source_rows)),
+        })
+    }
+
+    /// The 0-based row of the source that row `i` is.
+    pub fn source_row(&self, i: usize) -> usize {
+        self.rows.as_ref().map_or(i, |r| r[i])
     }
 
     /// Where the data came from (a file path, or a label).
@@ -130,7 +176,7 @@ impl Dataset {
                 let (row, cell) = v
                     .iter()
                     .enumerate()
-                    .find(|(_, s)| parse_number(s).is_none())
+                    .find(|(_, s)| parse_number(s).is_none() && !super::missing::is_missing(s))
                     .map(|(i, s)| (i + 1, s.as_str()))
                     .unwrap_or((1, ""));
                 Err(self.bad_value(row, name, &describe_non_number(cell)))
@@ -138,26 +184,11 @@ impl Dataset {
         }
     }
 
-    /// Columns that look like covariates: the numeric ones, and text columns in which some cell
-    /// is a number (a numeric column with a bad or missing cell: using it then names that cell,
-    /// instead of leaving the column out in silence). Pure text columns (labels) are left out.
-    pub fn covariate_names(&self) -> Vec<&str> {
-        self.names
-            .iter()
-            .zip(&self.columns)
-            .filter(|(_, c)| match c {
-                Column::Numeric(_) => true,
-                Column::Text(v) => v.iter().any(|s| parse_number(s).is_some()),
-            })
-            .map(|(n, _)| n.as_str())
-            .collect()
-    }
-
     /// An error about the cell at 1-based data `row` of `column`.
     pub fn bad_value(&self, row: usize, column: &str, message: &str) -> MleError {
         MleError::BadValue {
             source_name: self.source.clone(),
-            row,
+            row: self.source_row(row.saturating_sub(1)) + 1,
             column: column.to_string(),
             message: message.to_string(),
         }

@@ -5,8 +5,7 @@ use std::sync::{Arc, OnceLock};
 use super::rank::{Alias, aliased_columns};
 
 use super::csv::shortest;
-use super::dataset::{Column, Dataset};
-use super::frame::{ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec, cluster_labels};
+use super::dataset::Dataset;
 use crate::error::{MleError, Result};
 
 /// The name given to the column of ones.
@@ -274,148 +273,6 @@ fn check_columns(source: &str, names: &[String], values: &[f64], intercept: bool
     Ok(())
 }
 
-/// Builds a [`ModelFrame`] from a [`Dataset`].
-///
-/// # Examples
-/// ```
-/// use mle::data::{Column, Dataset, DesignBuilder, ResponseSpec};
-/// let data = Dataset::new("inline", vec![
-///     ("x".into(), Column::Numeric(vec![1.0, 2.0, 4.0])),
-///     ("kind".into(), Column::Text(vec!["a".into(), "b".into(), "a".into()])),
-/// ]).unwrap();
-/// let frame = DesignBuilder::new(ResponseSpec::parse("kind=a")).build(&data).unwrap();
-/// assert_eq!(frame.response, vec![1.0, 0.0, 1.0]);
-/// assert_eq!(frame.design.names(), &["intercept", "x"]);
-/// ```
-#[derive(Debug, Clone)]
-pub struct DesignBuilder {
-    pub(super) response: ResponseSpec,
-    pub(super) columns: Option<Vec<String>>,
-    pub(super) intercept: bool,
-    pub(super) trials: Option<TrialsSpec>,
-    pub(super) offset: Option<OffsetSpec>,
-    pub(super) clusters: Vec<String>,
-}
-
-impl DesignBuilder {
-    /// A builder for `response`; by default every other numeric column enters, with an intercept.
-    pub fn new(response: ResponseSpec) -> Self {
-        Self {
-            response,
-            columns: None,
-            intercept: true,
-            trials: None,
-            offset: None,
-            clusters: Vec::new(),
-        }
-    }
-
-    /// The covariate columns (default: every numeric column but the response and trials; a
-    /// column with some numbers and a bad cell is included, so that the bad cell is reported).
-    pub fn columns<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
-        self.columns = Some(columns.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Whether to add an intercept (default: `true`).
-    pub fn intercept(mut self, yes: bool) -> Self {
-        self.intercept = yes;
-        self
-    }
-
-    /// Trials per row for binomial data (default: none).
-    pub fn trials(mut self, trials: TrialsSpec) -> Self {
-        self.trials = Some(trials);
-        self
-    }
-
-    /// A column of cluster labels (numbers or text) for cluster-robust covariances, read into
-    /// [`ModelFrame::clusters`] (default: none); called again, a second way of clustering
-    /// (two-way cluster-robust). It is not a covariate.
-    pub fn cluster(mut self, column: impl Into<String>) -> Self {
-        self.clusters.push(column.into());
-        self
-    }
-
-    /// An offset for the linear predictor (default: none).
-    pub fn offset(mut self, offset: OffsetSpec) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Whether `column` plays another part than a covariate's: the response, the trials, the
-    /// offset, the clusters.
-    pub(super) fn takes_part(&self, column: &str) -> bool {
-        let trials = match &self.trials {
-            Some(TrialsSpec::Column(c)) => Some(c.as_str()),
-            _ => None,
-        };
-        column == self.response.column()
-            || Some(column) == trials
-            || Some(column) == self.offset.as_ref().map(OffsetSpec::column)
-            || self.clusters.iter().any(|c| c == column)
-    }
-
-    /// The covariates: the columns asked for, or by default each of `candidates` (the columns
-    /// that can be covariates) that plays no other part.
-    pub(super) fn covariates<'a>(
-        &self,
-        candidates: impl IntoIterator<Item = &'a str>,
-    ) -> Vec<String> {
-        match &self.columns {
-            Some(c) => c.clone(),
-            None => candidates
-                .into_iter()
-                .filter(|n| !self.takes_part(n))
-                .map(String::from)
-                .collect(),
-        }
-    }
-
-    /// Reads the columns and validates them.
-    ///
-    /// # Errors
-    /// Unknown columns, non-numeric or non-finite values (with row and column), constant or
-    /// duplicated columns, and more parameters than rows.
-    pub fn build(&self, data: &Dataset) -> Result<ModelFrame> {
-        let y_col = self.response.column();
-        let (response, response_name) = match &self.response {
-            ResponseSpec::Column(c) => (finite(data, c)?.to_vec(), c.clone()),
-            ResponseSpec::Level { column, level } => (
-                level_indicator(data, column, level)?,
-                format!("{column}={level}"),
-            ),
-        };
-        let trials = match &self.trials {
-            None => None,
-            Some(TrialsSpec::Column(c)) => Some(finite(data, c)?.to_vec()),
-            Some(TrialsSpec::Constant(m)) => Some(vec![*m; data.n_rows()]),
-        };
-        let names = self.covariates(data.covariate_names());
-        let offset = self.offset.as_ref().map(|o| o.read(data)).transpose()?;
-        let mut cols = Vec::with_capacity(names.len());
-        for name in &names {
-            if name == y_col {
-                return Err(MleError::Design(format!(
-                    "{}: column '{name}' is the response; it cannot also be a covariate",
-                    data.source()
-                )));
-            }
-            cols.push((name.as_str(), finite(data, name)?));
-        }
-        let design = Design::assemble(data.source(), &cols, data.n_rows(), self.intercept, true)?;
-        let mut frame = ModelFrame::new(data.source(), design, response_name, response, trials)?;
-        frame.offset = offset;
-        frame.offset_spec = self.offset.clone();
-        frame.clusters = self
-            .clusters
-            .iter()
-            .map(|c| cluster_labels(data, c))
-            .collect::<Result<_>>()?;
-        Ok(frame)
-    }
-}
-
 /// A numeric column whose values are all finite.
 pub(super) fn finite<'a>(data: &'a Dataset, name: &str) -> Result<&'a [f64]> {
     let values = data.numeric(name)?;
@@ -427,32 +284,4 @@ pub(super) fn finite<'a>(data: &'a Dataset, name: &str) -> Result<&'a [f64]> {
         ));
     }
     Ok(values)
-}
-
-fn level_indicator(data: &Dataset, column: &str, level: &str) -> Result<Vec<f64>> {
-    let out: Vec<f64> = match data.column(column)? {
-        Column::Text(v) => v
-            .iter()
-            .map(|s| f64::from(u8::from(s.trim() == level)))
-            .collect(),
-        Column::Numeric(v) => {
-            let target: f64 = level.parse().map_err(|_| {
-                data.bad_value(
-                    1,
-                    column,
-                    &format!("the column is numeric; level '{level}' is not a number"),
-                )
-            })?;
-            v.iter()
-                .map(|x| f64::from(u8::from(*x == target)))
-                .collect()
-        }
-    };
-    if !out.contains(&1.0) {
-        return Err(MleError::Design(format!(
-            "{}: no row of column '{column}' equals '{level}'",
-            data.source()
-        )));
-    }
-    Ok(out)
 }

@@ -117,6 +117,10 @@ pub struct ModelFrame {
     /// covariances; two for two-way): each column's distinct values numbered in order of
     /// appearance.
     pub clusters: Vec<Vec<u64>>,
+    /// The formula with the coding learnt on these data, to code new data the same way.
+    pub terms: Option<super::Terms>,
+    /// Rows of the data left out for a missing value in a column the model uses.
+    pub n_dropped: usize,
 }
 
 impl ModelFrame {
@@ -144,6 +148,8 @@ impl ModelFrame {
             offset: None,
             offset_spec: None,
             clusters: Vec::new(),
+            terms: None,
+            n_dropped: 0,
         })
     }
 

@@ -6,9 +6,11 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::batches::{Batches, pieces_per_batch};
+use super::builder::DesignBuilder;
 use super::csv::read_csv;
 use super::dataset::parse_number;
-use super::design::{Design, DesignBuilder, INTERCEPT};
+use super::design::{Design, INTERCEPT};
+use super::formula::{Formula, Terms};
 use super::frame::{ModelFrame, ResponseSpec, TrialsSpec};
 use crate::alloc::reserve_total;
 use crate::error::{MleError, Result};
@@ -95,8 +97,20 @@ impl DesignBuilder {
             Some(Trials::Constant(value)) => Some(vec![*value; n]),
             None => None,
         };
-        let design = Design::from_rows(&source, plan.names, x, n, self.intercept, true)?;
-        ModelFrame::new(&source, design, plan.response_name, y, trials).map(Some)
+        let formula: Formula = self.formula_of(
+            plan.names[usize::from(plan.intercept)..]
+                .iter()
+                .map(String::as_str),
+        )?;
+        let terms = Terms {
+            formula: formula.text().to_string(),
+            intercept: plan.intercept,
+            categorical: Vec::new(),
+        };
+        let design = Design::from_rows(&source, plan.names, x, n, plan.intercept, true)?;
+        let mut frame = ModelFrame::new(&source, design, plan.response_name, y, trials)?;
+        frame.terms = Some(terms);
+        Ok(Some(frame))
     }
 }
 
@@ -139,6 +153,11 @@ impl Plan {
         if builder.offset.is_some() || !builder.clusters.is_empty() {
             return None;
         }
+        if let Some(f) = &builder.formula
+            && f.response_column() != Some(response.as_str())
+        {
+            return None;
+        }
         let unique = headers
             .iter()
             .enumerate()
@@ -163,15 +182,24 @@ impl Plan {
         };
         // by default every column but those that play another part: all must be numbers, as
         // the parse checks
-        let covariates = builder.covariates(headers.iter().map(String::as_str));
-        let offset = usize::from(builder.intercept);
+        let (covariates, intercept) = match &builder.formula {
+            Some(f) => (
+                f.plain_columns()?,
+                f.intercept().unwrap_or(builder.intercept),
+            ),
+            None => (
+                builder.covariates(headers.iter().map(String::as_str)),
+                builder.intercept,
+            ),
+        };
+        let offset = usize::from(intercept);
         let mut names: Vec<String> = Vec::with_capacity(covariates.len() + offset);
-        if builder.intercept {
+        if intercept {
             names.push(INTERCEPT.to_string());
         }
         for (k, name) in covariates.into_iter().enumerate() {
             let i = index(&name)?;
-            if slots[i] != Slot::Skip || (builder.intercept && name == INTERCEPT) {
+            if slots[i] != Slot::Skip || (intercept && name == INTERCEPT) {
                 return None;
             }
             slots[i] = Slot::Covariate(k + offset);
@@ -180,7 +208,7 @@ impl Plan {
         Some(Self {
             slots,
             names,
-            intercept: builder.intercept,
+            intercept,
             response_name: response.clone(),
             trials,
         })

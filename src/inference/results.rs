@@ -47,8 +47,11 @@ pub struct FitResult {
     /// The link of a generalized linear model (`logit`, `log`, …).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub link: Option<String>,
-    /// Number of observations.
+    /// Number of observations (rows used).
     pub n_obs: usize,
+    /// Rows of the data left out for a missing value in a column the model uses.
+    #[serde(default)]
+    pub n_dropped: usize,
     /// How the optimizer ended (flattened into the JSON object).
     #[serde(flatten)]
     pub convergence: Convergence,

@@ -110,7 +110,10 @@ impl fmt::Display for FitResult {
         let mut left = vec![
             ("Model:", self.model.clone()),
             ("Method:", format!("MLE ({})", c.optimizer)),
-            ("No. observations:", self.n_obs.to_string()),
+            (
+                "No. observations:",
+                observations(self.n_obs, self.n_dropped),
+            ),
             ("Converged:", c.converged.to_string()),
             ("Iterations:", c.iterations.to_string()),
             ("Gradient:", self.gradient_method.describe().to_string()),
@@ -210,6 +213,15 @@ impl fmt::Display for FitResult {
             writeln!(f, "Warning: {w}.")?;
         }
         Ok(())
+    }
+}
+
+/// `6249`, or `6249 (117 dropped: missing)`.
+pub(crate) fn observations(n: usize, dropped: usize) -> String {
+    if dropped == 0 {
+        n.to_string()
+    } else {
+        format!("{n} ({dropped} dropped: missing)")
     }
 }
 

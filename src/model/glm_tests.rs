@@ -114,6 +114,8 @@ fn every_registered_model_agrees_with_autodiff() {
             offset: None,
             offset_spec: None,
             clusters: Vec::new(),
+            terms: None,
+            n_dropped: 0,
         };
         for &link in kind.links() {
             let model = kind.build(&frame, link, &device).unwrap();
