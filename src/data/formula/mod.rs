@@ -1,9 +1,9 @@
 //! Model formulas in the conventions of R, patsy and formulaic:
 //! `y ~ a + log(b) + C(g, Treatment(reference="x")) + a:b + c*d + I(e ** 2) + offset(o) - 1`.
 //!
-//! A formula is parsed ([`parse`], by a pest grammar), its right-hand side expanded into terms
-//! ([`expand`]), the terms coded into columns as patsy codes them ([`coding`]) and the columns
-//! evaluated on a dataset ([`design`], [`eval`]). What the coding learnt from the data (each
+//! A formula is parsed (`parse`, by a pest grammar), its right-hand side expanded into terms
+//! (`expand`), the terms coded into columns as patsy codes them (`coding`) and the columns
+//! evaluated on a dataset (`design`, `eval`). What the coding learnt from the data (each
 //! categorical factor's levels) is kept as [`Terms`], so that new data are coded the same way.
 //!
 //! Column names are patsy's, except that the intercept is `intercept` (patsy and statsmodels:
