@@ -14,7 +14,7 @@ mod parse;
 mod signals;
 #[path = "cli/spinner.rs"]
 mod spinner;
-use data::{DataArgs, frame};
+use data::{DataArgs, Parts, frame};
 use mle::closed_form::{compare_ols_mle, ols_robust};
 use mle::data::{OffsetSpec, write_csv, write_csv_to};
 use mle::inference::{LinearRestriction, RestrictionTest, WaldTest};
@@ -89,6 +89,10 @@ struct FitArgs {
     /// A column whose logarithm is the offset (counts per unit of exposure; log link only).
     #[arg(long, value_name = "COLUMN")]
     exposure: Option<String>,
+    /// A column of frequency weights: row i stands for w_i identical observations (whole
+    /// numbers; rows of weight 0 are left out and counted as dropped)
+    #[arg(long, value_name = "COLUMN")]
+    weights: Option<String>,
     /// lbfgs, newton or gradient (default: newton, as every built-in model has an exact
     /// Hessian).
     #[arg(long)]
@@ -284,7 +288,13 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
         (None, None) => None,
     };
     let link = kind.check_request(a.link, a.trials.is_some(), offset.as_ref())?;
-    let (frame, aliased) = frame(&a.data, a.trials.as_deref(), offset, &a.cluster)?;
+    let parts = Parts {
+        trials: a.trials.as_deref(),
+        offset,
+        clusters: &a.cluster,
+        weights: a.weights.as_deref(),
+    };
+    let (frame, aliased) = frame(&a.data, parts)?;
     let mut options = FitOptions::default()
         .gtol(a.tol)
         .level(a.level)
@@ -382,7 +392,11 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
 }
 
 fn linear(a: LinearArgs, compare: bool) -> mle::Result<ExitCode> {
-    let (frame, aliased) = frame(&a.data, None, None, &a.cluster)?;
+    let parts = Parts {
+        clusters: &a.cluster,
+        ..Parts::default()
+    };
+    let (frame, aliased) = frame(&a.data, parts)?;
     if compare {
         if a.cov.is_some() || !a.cluster.is_empty() {
             let m = "compare shows model-based standard errors; --cov and --cluster are for ols";

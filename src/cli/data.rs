@@ -31,7 +31,7 @@ pub(crate) struct DataArgs {
     )]
     pub(crate) y: Option<String>,
     /// Covariate columns, a text column entering as a categorical factor (default: every
-    /// column but the response, trials, offset, exposure and clusters).
+    /// column but the response, trials, offset, exposure, clusters and weights).
     #[arg(
         long,
         value_name = "COL,COL,...",
@@ -56,17 +56,35 @@ pub(crate) struct DataArgs {
     pub(crate) drop_collinear: bool,
 }
 
-/// The frame of `d` with the trials, offset and cluster columns asked for; with
+/// The columns (or values) that play a part other than a covariate's, as the command line
+/// gives them.
+#[derive(Default)]
+pub(crate) struct Parts<'a> {
+    /// `--trials`: a column, or one number for every row.
+    pub(crate) trials: Option<&'a str>,
+    /// `--offset` or `--exposure`.
+    pub(crate) offset: Option<OffsetSpec>,
+    /// `--cluster`.
+    pub(crate) clusters: &'a [String],
+    /// `--weights`.
+    pub(crate) weights: Option<&'a str>,
+}
+
+/// The frame of `d` with the trials, offset, cluster and weight columns asked for; with
 /// `--drop-collinear`, without its aliased columns, which come back beside it.
 ///
 /// # Errors
-/// Those of reading the CSV and building the frame.
+/// Those of reading the data and building the frame.
 pub(crate) fn frame(
     d: &DataArgs,
-    trials: Option<&str>,
-    offset: Option<OffsetSpec>,
-    clusters: &[String],
+    parts: Parts<'_>,
 ) -> mle::Result<(ModelFrame, Vec<mle::data::Alias>)> {
+    let Parts {
+        trials,
+        offset,
+        clusters,
+        weights,
+    } = parts;
     let builder = match (&d.formula, &d.y) {
         (Some(f), _) => DesignBuilder::from_formula(Formula::parse(f)?),
         (None, Some(y)) => DesignBuilder::new(ResponseSpec::parse(y)),
@@ -83,6 +101,9 @@ pub(crate) fn frame(
     }
     if let Some(offset) = offset {
         builder = builder.offset(offset);
+    }
+    if let Some(w) = weights {
+        builder = builder.weights(w.trim());
     }
     if let Some(x) = &d.x {
         // `--x ""` asks for no covariates (the intercept alone)

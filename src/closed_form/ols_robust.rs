@@ -40,6 +40,7 @@ pub(super) fn ols_sandwich(
         scores: &scores,
         leverages: h.as_deref(),
         clusters,
+        weights: None,
     };
     sandwich(xtx_inv, &vec![1.0; p], meat, cov_type, p)
         .map_err(|e| MleError::InvalidOption(e.to_string()))

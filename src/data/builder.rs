@@ -29,6 +29,7 @@ pub struct DesignBuilder {
     pub(super) trials: Option<TrialsSpec>,
     pub(super) offset: Option<OffsetSpec>,
     pub(super) clusters: Vec<String>,
+    pub(super) weights: Option<String>,
     pub(super) formula: Option<Formula>,
     pub(super) missing: Missing,
 }
@@ -43,6 +44,7 @@ impl DesignBuilder {
             trials: None,
             offset: None,
             clusters: Vec::new(),
+            weights: None,
             formula: None,
             missing: Missing::Drop,
         }
@@ -92,6 +94,14 @@ impl DesignBuilder {
         self
     }
 
+    /// A column of frequency weights (default: none): row `i` stands for `wᵢ` identical
+    /// observations, a whole number; rows of weight 0 are left out (counted in
+    /// [`ModelFrame::n_dropped`]). Read into [`ModelFrame::weights`]; it is not a covariate.
+    pub fn weights(mut self, column: impl Into<String>) -> Self {
+        self.weights = Some(column.into());
+        self
+    }
+
     /// An offset for the linear predictor (default: none).
     pub fn offset(mut self, offset: OffsetSpec) -> Self {
         self.offset = Some(offset);
@@ -99,7 +109,7 @@ impl DesignBuilder {
     }
 
     /// Whether `column` plays another part than a covariate's: the response, the trials, the
-    /// offset, the clusters.
+    /// offset, the clusters, the weights.
     pub(super) fn takes_part(&self, column: &str) -> bool {
         let trials = match &self.trials {
             Some(TrialsSpec::Column(c)) => Some(c.as_str()),
@@ -109,6 +119,7 @@ impl DesignBuilder {
             || Some(column) == trials
             || Some(column) == self.offset.as_ref().map(OffsetSpec::column)
             || self.clusters.iter().any(|c| c == column)
+            || self.weights.as_deref() == Some(column)
     }
 
     /// The covariates: the columns asked for, or by default each of `candidates` (the columns
@@ -185,6 +196,7 @@ impl DesignBuilder {
         }
         used.extend(self.offset.as_ref().map(|o| o.column().to_string()));
         used.extend(self.clusters.iter().cloned());
+        used.extend(self.weights.iter().cloned());
         used
     }
 
@@ -218,10 +230,22 @@ impl DesignBuilder {
         for c in &used {
             data.column(c)?;
         }
-        let complete = self.missing.complete(data, &used)?;
+        let mut complete = self.missing.complete(data, &used)?;
+        let missing = complete.dropped;
+        if let Some(w) = &self.weights
+            && let Column::Numeric(v) = data.column(w)?
+        {
+            complete.rows.retain(|&i| v[i] != 0.0);
+            complete.dropped = data.n_rows() - complete.rows.len();
+        }
         if complete.rows.is_empty() && complete.dropped > 0 {
+            let why = if missing == complete.dropped {
+                "has a missing value in a column the model uses"
+            } else {
+                "has a missing value in a column the model uses or a weight of 0"
+            };
             return Err(MleError::Design(format!(
-                "{}: each of the {} rows has a missing value in a column the model uses ({})",
+                "{}: each of the {} rows {why} ({})",
                 data.source(),
                 complete.dropped,
                 list_names(&used)
@@ -260,12 +284,33 @@ impl DesignBuilder {
         frame.offset_spec = self.offset.clone();
         frame.terms = Some(terms);
         frame.n_dropped = complete.dropped;
+        frame.weights = self
+            .weights
+            .as_ref()
+            .map(|c| frequency_weights(data, c))
+            .transpose()?;
         frame.clusters = self
             .clusters
             .iter()
             .map(|c| cluster_labels(data, c))
             .collect::<Result<_>>()?;
         Ok(frame)
+    }
+}
+
+/// The frequency weights of `column`: whole numbers ≥ 1 (the rows of weight 0 are gone).
+fn frequency_weights(data: &Dataset, column: &str) -> Result<Vec<f64>> {
+    let w = finite(data, column)?;
+    match w
+        .iter()
+        .position(|&w| !(w >= 1.0 && w.fract() == 0.0 && w < 2f64.powi(53)))
+    {
+        Some(i) => Err(data.bad_value(
+            i + 1,
+            column,
+            "a frequency weight: a whole number of observations ≥ 0",
+        )),
+        None => Ok(w.to_vec()),
     }
 }
 

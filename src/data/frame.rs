@@ -119,7 +119,11 @@ pub struct ModelFrame {
     pub clusters: Vec<Vec<u64>>,
     /// The formula with the coding learnt on these data, to code new data the same way.
     pub terms: Option<super::Terms>,
-    /// Rows of the data left out for a missing value in a column the model uses.
+    /// Frequency weights per row (whole numbers ≥ 1: row `i` stands for `wᵢ` observations),
+    /// when asked for.
+    pub weights: Option<Vec<f64>>,
+    /// Rows of the data left out: for a missing value in a column the model uses, or for a
+    /// frequency weight of 0.
     pub n_dropped: usize,
 }
 
@@ -149,6 +153,7 @@ impl ModelFrame {
             offset_spec: None,
             clusters: Vec::new(),
             terms: None,
+            weights: None,
             n_dropped: 0,
         })
     }

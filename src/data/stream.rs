@@ -145,12 +145,13 @@ struct Plan {
 impl Plan {
     /// The plan for `builder` on a file with `headers`; `None` where the general path must
     /// decide (a level response, a name missing from the header or used twice, a column that
-    /// would play two parts, a covariate named like the intercept, an offset, clusters).
+    /// would play two parts, a covariate named like the intercept, an offset, clusters,
+    /// weights).
     fn new(builder: &DesignBuilder, headers: &[String]) -> Option<Self> {
         let ResponseSpec::Column(response) = &builder.response else {
             return None;
         };
-        if builder.offset.is_some() || !builder.clusters.is_empty() {
+        if builder.offset.is_some() || !builder.clusters.is_empty() || builder.weights.is_some() {
             return None;
         }
         if let Some(f) = &builder.formula

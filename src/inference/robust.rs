@@ -5,10 +5,16 @@
 //! With `sᵢ = ∂ℓᵢ/∂θ` at the estimate, the meat is `B = Σᵢ sᵢsᵢᵀ` (HC0), or with clusters
 //! `B = Σ_g S_g S_gᵀ`, `S_g = Σ_{i∈g} sᵢ` (CR0). HC1 multiplies by `n/(n − k)` and CR1 by
 //! `G/(G − 1) · (n − 1)/(n − k)`, with `k` the coefficients of the linear predictors (the
-//! design's columns, not a scale or dispersion), as Stata, statsmodels and R's `sandwich`
-//! (`vcovHC(type = "HC1")`, `vcovCL(type = "HC1", cadjust = TRUE)`) do. HC2 and HC3 divide each
+//! design's columns, not a scale or dispersion), as Stata, statsmodels' OLS and R's `sandwich`
+//! (`vcovHC(type = "HC1")`, `vcovCL(type = "HC1", cadjust = TRUE)`) do (statsmodels' GLM
+//! `cov_type="HC1"` is HC0: it leaves the factor out). HC2 and HC3 divide each
 //! `sᵢsᵢᵀ` by `1 − hᵢ` and `(1 − hᵢ)²`, `hᵢ` the leverage (MacKinnon & White 1985; for a GLM the
 //! diagonal of the weighted hat matrix, as `vcovHC` takes `hatvalues`).
+//!
+//! With frequency weights ([`Model::frequency_weights`]) a row's score `wᵢsᵢ` is the sum of its
+//! `wᵢ` observations' scores: their meat is `Σ wᵢ sᵢsᵢᵀ` (the row's score squared over `wᵢ`),
+//! `n = Σwᵢ`, and a cluster sums the rows' scores as they are; so every type equals the one of
+//! the data with each row repeated `wᵢ` times.
 //!
 //! Two-way (and more) clustering is Cameron, Gelbach & Miller's (2011) inclusion–exclusion:
 //! `B = B_A + B_B − B_{A∩B}`, each term with its own `G/(G − 1)` under CR1 (and the
@@ -104,6 +110,7 @@ pub fn robust_covariance<M: Model + ?Sized>(
         scores: &scores,
         leverages: leverages.as_deref(),
         clusters: &clusters,
+        weights: model.frequency_weights(),
     };
     sandwich(cov_u, &jacobian, meat, cov_type, n_coef)
         .map_err(|e| MleError::InvalidOption(e.to_string()))
@@ -120,6 +127,9 @@ pub struct Meat<'a> {
     pub leverages: Option<&'a [f64]>,
     /// One slice of labels per way of clustering.
     pub clusters: &'a [&'a [u64]],
+    /// Frequency weights, when each row stands for `wᵢ` observations and its score is their
+    /// sum `wᵢsᵢ`.
+    pub weights: Option<&'a [f64]>,
 }
 
 /// Why a robust covariance cannot be computed.
@@ -178,7 +188,7 @@ pub enum RobustError {
 /// // HC0 = I⁻¹ (Σ sᵢ²) I⁻¹ = 14/9, the plug-in variance of the mean Σ(yᵢ − ȳ)²/n²
 /// let cov = DMatrix::from_element(1, 1, 1.0 / 3.0);
 /// let scores = Scores { k: 1, values: vec![-2.0, -1.0, 3.0] };
-/// let meat = Meat { scores: &scores, leverages: None, clusters: &[] };
+/// let meat = Meat { scores: &scores, leverages: None, clusters: &[], weights: None };
 /// let (v, clusters) = sandwich(&cov, &[1.0], meat, CovType::Hc0, 1).unwrap();
 /// assert!((v[(0, 0)] - 14.0 / 9.0).abs() < 1e-15);
 /// assert!(clusters.is_empty());
@@ -202,6 +212,7 @@ pub fn sandwich(
         scores,
         leverages,
         clusters,
+        weights,
     } = meat;
     let (n, k) = (scores.n_rows(), scores.k);
     let power = match cov_type {
@@ -209,19 +220,27 @@ pub fn sandwich(
         CovType::Hc3 => 1.0,
         _ => 0.0,
     };
-    // scores scaled by (1 − hᵢ)^(−power), so that their squares carry HC2's or HC3's weights
-    let scaled;
-    let scores = if power > 0.0 {
-        if !clusters.is_empty() {
-            return Err(RobustError::LeverageWithClusters);
-        }
+    if power > 0.0 && !clusters.is_empty() {
+        return Err(RobustError::LeverageWithClusters);
+    }
+    let leverages = if power > 0.0 {
         let h = leverages.ok_or(RobustError::NoLeverages)?;
         if let Some(i) = h.iter().position(|&h| h >= 1.0 - 1e-12) {
             return Err(RobustError::LeverageOne(i + 1));
         }
+        Some(h)
+    } else {
+        None
+    };
+    // without clusters, scores scaled by (1 − hᵢ)^(−power)/√wᵢ, so that their squares carry
+    // HC2's or HC3's weights and a weighted row's square is its observations' sum
+    let frequency = weights.filter(|_| clusters.is_empty());
+    let scaled;
+    let scores = if leverages.is_some() || frequency.is_some() {
         let values = (0..n)
             .flat_map(|i| {
-                let c = (1.0 - h[i]).powf(-power);
+                let c = leverages.map_or(1.0, |h| (1.0 - h[i]).powf(-power))
+                    / frequency.map_or(1.0, |w| w[i].sqrt());
                 scores.row(i).iter().map(move |s| s * c)
             })
             .collect();
@@ -230,6 +249,7 @@ pub fn sandwich(
     } else {
         scores
     };
+    let n_obs = weights.map_or(n, |w| w.iter().sum::<f64>() as usize);
     if let Some(labels) = clusters.iter().find(|l| l.len() != n) {
         return Err(RobustError::ClusterLength {
             labels: labels.len(),
@@ -242,7 +262,7 @@ pub fn sandwich(
     } else {
         multiway_meat(scores, clusters, jacobian, cr1)?
     };
-    let factor = hc_factor(cov_type, n, n_coef, !clusters.is_empty())?;
+    let factor = hc_factor(cov_type, n_obs, n_coef, !clusters.is_empty())?;
     Ok((outer(cov_u, &meat, factor), groups))
 }
 
@@ -364,6 +384,7 @@ mod tests {
                 scores: &scores,
                 leverages: None,
                 clusters: &[],
+                weights: None,
             };
             let (hc, _) = sandwich(&cov, &[1.0, 2.0], none, cov_type, 1).unwrap();
             let one = Meat {
@@ -387,6 +408,7 @@ mod tests {
             scores: &scores,
             leverages: None,
             clusters,
+            weights: None,
         };
         let one = sandwich(&cov, &[1.0], meat(&[&[5, 5]]), CovType::Hc1, 1);
         assert_eq!(one.unwrap_err(), RobustError::TooFewClusters(1));

@@ -11,7 +11,8 @@
 //! likelihood to profile or test with).
 //!
 //! The gradient is exact: with `hᵢ = wᵢ xᵢᵀI⁻¹xᵢ` the leverages and `rᵢ = (dwᵢ/dηᵢ)/wᵢ`
-//! (`1 − 2μᵢ` for the logit link), `∇ℓ* = ∇ℓ + ½ Σ hᵢ rᵢ xᵢ`. The matrix handed to Newton's
+//! (`1 − 2μᵢ` for the logit link), `∇ℓ* = ∇ℓ + ½ Σ hᵢ rᵢ xᵢ`; a row with a frequency weight
+//! `fᵢ` has `fᵢ` times one observation's `wᵢ`. The matrix handed to Newton's
 //! method is `−I(β)`: Fisher scoring on `ℓ*`, as `logistf` iterates, and the covariance reported
 //! is `I(β̂)⁻¹`, as `logistf` and `brglm2` report. Fixed parameters keep the whole penalty
 //! (`logistf`'s profile penalized likelihood), so `--test` is the penalized likelihood-ratio
@@ -79,6 +80,11 @@ impl Firth {
             .enumerate()
             .map(|(i, &e)| expected_weight(link, e, trials.map_or(1.0, |m| m[i])))
             .unzip();
+        // a row standing for f observations adds f times their information
+        let w = match self.inner.weights() {
+            Some(f) => w.iter().zip(f).map(|(w, f)| w * f).collect(),
+            None => w,
+        };
         (weighted_gram(x, beta.len(), &w), w, r)
     }
 }
@@ -94,6 +100,10 @@ impl Model for Firth {
 
     fn n_obs(&self) -> usize {
         self.inner.n_obs()
+    }
+
+    fn frequency_weights(&self) -> Option<&[f64]> {
+        self.inner.frequency_weights()
     }
 
     fn device(&self) -> &Device {

@@ -121,6 +121,10 @@ impl<M: Model + ?Sized> Model for Fixed<'_, M> {
         self.model.n_obs()
     }
 
+    fn frequency_weights(&self) -> Option<&[f64]> {
+        self.model.frequency_weights()
+    }
+
     fn device(&self) -> &Device {
         self.model.device()
     }

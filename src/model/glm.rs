@@ -1,8 +1,9 @@
 //! Generalized linear models by maximum likelihood: a [`Family`] with a [`Link`] on a design,
-//! a response (with trials for the binomial family) and an optional offset, as one [`Model`].
+//! a response (with trials for the binomial family), an optional offset and optional frequency
+//! weights, as one [`Model`].
 //!
 //! `ηᵢ = oᵢ + xᵢβ`, `μᵢ = g⁻¹(ηᵢ)`, `ℓ(β, a) = Σᵢ ℓᵢ(yᵢ; μᵢ, a)` with `a` the family's auxiliary
-//! parameter if it has one. The log-likelihood is the family's tensor expression (what autodiff
+//! parameter if it has one (`Σᵢ wᵢ ℓᵢ` with frequency weights `wᵢ`). The log-likelihood is the family's tensor expression (what autodiff
 //! differentiates); [`Model::evaluate`] answers in one pass over the rows from the family's
 //! per-row derivatives ([`pass`]), the tests holding the two to each other.
 
@@ -19,7 +20,7 @@ use super::{Model, NullModel, Param, Role, Separation};
 use crate::backend::{self, Device, Tensor};
 use crate::data::{Design, shortest};
 use crate::error::{MleError, Result};
-use crate::linalg::{dot, gram, linear_predictor};
+use crate::linalg::{dot, gram, linear_predictor, weighted_gram};
 
 pub use response::Response;
 
@@ -33,6 +34,7 @@ struct Tensors {
     rows: RowTensors,
     offset: Option<Tensor<1>>,
     constant: Option<Tensor<1>>,
+    weights: Option<Tensor<1>>,
 }
 
 /// A generalized linear model fitted by maximum likelihood.
@@ -63,13 +65,18 @@ pub struct Glm<F: Family> {
     y: Vec<f64>,
     trials: Option<Vec<f64>>,
     offset: Option<Vec<f64>>,
-    /// The rows' constant terms, when not all zero, and their sum.
+    /// Frequency weights, and the observations they stand for (`Σwᵢ`, else the rows).
+    weights: Option<Vec<f64>>,
+    n_obs: usize,
+    /// The rows' constant terms, when not all zero, and their (weighted) sum.
     constant: Option<Vec<f64>>,
     constant_total: f64,
-    /// The rows' `cᵢ` of `a·cᵢ` ([`Family::aux_weight`]), when not all zero, and their sum.
+    /// The rows' `cᵢ` of `a·cᵢ` ([`Family::aux_weight`]), when not all zero, and their
+    /// (weighted) sum.
     aux_weight: Option<Vec<f64>>,
     aux_weight_total: f64,
-    /// `XᵀX`, for families whose curvature in `η` is the same in every row.
+    /// `XᵀX` (`XᵀWX` with weights), for families whose curvature in `η` is the same in every
+    /// row.
     gram: Option<DMatrix<f64>>,
     start: Start,
     /// The coefficients' start by one reweighted least-squares step (`glm_start`), if any.
@@ -129,6 +136,7 @@ impl<F: Family> Glm<F> {
             Some(response.y.len()),
             response.trials.map(<[f64]>::len),
             response.offset.map(<[f64]>::len),
+            response.weights.map(<[f64]>::len),
         ];
         if let Some(len) = lengths.into_iter().flatten().find(|&l| l != n) {
             return Err(error(format!("{len} values for {n} design rows")));
@@ -153,6 +161,10 @@ impl<F: Family> Glm<F> {
                 shortest(value)
             )));
         }
+        if let Some(w) = response.weights {
+            check_weights(w).map_err(error)?;
+        }
+        let weight = |i: usize| response.weights.map_or(1.0, |w| w[i]);
         let ones;
         let trials_or_ones = match response.trials {
             Some(m) => m,
@@ -166,13 +178,16 @@ impl<F: Family> Glm<F> {
         }
         let start = family.start(response.y, trials_or_ones);
         let (constant, constant_total) =
-            row_values(n, |i| family.constant(response.y[i], trial(i)));
+            row_values(n, |i| family.constant(response.y[i], trial(i)), weight);
         let (aux_weight, aux_weight_total) =
-            row_values(n, |i| family.aux_weight(response.y[i], trial(i)));
+            row_values(n, |i| family.aux_weight(response.y[i], trial(i)), weight);
         let x = design.shared_values();
         let gram = family
             .constant_curvature(link)
-            .then(|| gram(&x, design.n_cols()));
+            .then(|| match response.weights {
+                Some(w) => weighted_gram(&x, design.n_cols(), w),
+                None => gram(&x, design.n_cols()),
+            });
         let finite = start.mean.is_finite()
             && start.aux.is_finite()
             && gram
@@ -216,6 +231,10 @@ impl<F: Family> Glm<F> {
             y: response.y.to_vec(),
             trials: response.trials.map(<[f64]>::to_vec),
             offset: response.offset.map(<[f64]>::to_vec),
+            weights: response.weights.map(<[f64]>::to_vec),
+            n_obs: response
+                .weights
+                .map_or(n, |w| w.iter().sum::<f64>() as usize),
             constant,
             constant_total,
             aux_weight,
@@ -261,6 +280,11 @@ impl<F: Family> Glm<F> {
         &self.x
     }
 
+    /// The frequency weights, when given.
+    pub(crate) fn weights(&self) -> Option<&[f64]> {
+        self.weights.as_deref()
+    }
+
     /// The trials of a binomial response, when given.
     pub(crate) fn trials(&self) -> Option<&[f64]> {
         self.trials.as_deref()
@@ -297,19 +321,44 @@ impl<F: Family> Glm<F> {
                 },
                 offset: self.offset.as_ref().map(|o| backend::vector(o, d)),
                 constant: self.constant.as_ref().map(|c| backend::vector(c, d)),
+                weights: self.weights.as_ref().map(|w| backend::vector(w, d)),
             }
         })
     }
 }
 
-/// The values `f(i)` of the rows `0..n` and their sum; no values (nothing allocated) if all 0.
-fn row_values(n: usize, f: impl Fn(usize) -> f64) -> (Option<Vec<f64>>, f64) {
+/// The values `f(i)` of the rows `0..n` and their sum weighted by `w(i)`; no values (nothing
+/// allocated) if all 0.
+fn row_values(
+    n: usize,
+    f: impl Fn(usize) -> f64,
+    w: impl Fn(usize) -> f64,
+) -> (Option<Vec<f64>>, f64) {
     if (0..n).all(|i| f(i) == 0.0) {
         return (None, 0.0);
     }
     let values: Vec<f64> = (0..n).map(f).collect();
-    let total = values.iter().sum();
+    let total = values.iter().enumerate().map(|(i, v)| w(i) * v).sum();
     (Some(values), total)
+}
+
+/// What is wrong with frequency weights, if anything: each must be a whole number ≥ 1.
+pub(crate) fn check_weights(w: &[f64]) -> std::result::Result<(), String> {
+    match w
+        .iter()
+        .position(|&w| !(w.is_finite() && w >= 1.0 && w.fract() == 0.0 && w < 2f64.powi(53)))
+    {
+        None => Ok(()),
+        Some(i) if w[i] == 0.0 => Err(format!(
+            "row {}: frequency weight 0 (leave the row out; the command line does)",
+            i + 1
+        )),
+        Some(i) => Err(format!(
+            "row {}: frequency weight {} is not a whole number of observations (≥ 1)",
+            i + 1,
+            shortest(w[i])
+        )),
+    }
 }
 
 /// Means `g⁻¹(o + xβ)` for the rows of `x` with link `link`.
@@ -357,7 +406,11 @@ impl<F: Family> Model for Glm<F> {
     }
 
     fn n_obs(&self) -> usize {
-        self.y.len()
+        self.n_obs
+    }
+
+    fn frequency_weights(&self) -> Option<&[f64]> {
+        self.weights.as_deref()
     }
 
     fn device(&self) -> &Device {
@@ -375,8 +428,12 @@ impl<F: Family> Model for Glm<F> {
             None => eta,
         };
         let ll = self.family.loglike(self.link, &t.rows, eta, aux);
-        match &t.constant {
+        let ll = match &t.constant {
             Some(c) => ll + c.clone(),
+            None => ll,
+        };
+        match &t.weights {
+            Some(w) => ll * w.clone(),
             None => ll,
         }
     }
@@ -391,9 +448,14 @@ impl<F: Family> Model for Glm<F> {
         let (y, family, link) = (&self.y, &self.family, self.link);
         let offset = self.offset.as_deref();
         let trials = self.trials.as_deref();
-        let row = |i: usize, eta: f64| {
+        let unweighted = |i: usize, eta: f64| {
             let eta = offset.map_or(eta, |o| eta + o[i]);
             family.row(link, y[i], trials.map_or(1.0, |m| m[i]), eta, &aux)
+        };
+        let weights = self.weights.as_deref();
+        let row = |i: usize, eta: f64| match weights {
+            Some(w) => unweighted(i, eta).weighted(w[i]),
+            None => unweighted(i, eta),
         };
         let beta = &theta[..p];
         // blocks of the Hessian known without summing them: a curvature the same in every row
@@ -408,7 +470,8 @@ impl<F: Family> Model for Glm<F> {
         let mut e = pass_leaving(&self.x, p, beta, has_aux, known, want, row);
         if let Some(h) = &mut e.hessian {
             if let Some(g) = &self.gram {
-                let d2 = row(0, dot(&self.x[..p], beta)).d2;
+                // the curvature of one observation; the weights are in XᵀWX
+                let d2 = unweighted(0, dot(&self.x[..p], beta)).d2;
                 h.view_mut((0, 0), (p, p)).copy_from(&(g * d2));
             }
             if let (Some(c), Some(gradient)) = (cross, &e.gradient) {
@@ -427,7 +490,7 @@ impl<F: Family> Model for Glm<F> {
             }
             if let Some(s) = &mut e.scores {
                 for (i, c) in c.iter().enumerate() {
-                    s.values[i * (p + 1) + p] += c;
+                    s.values[i * (p + 1) + p] += weights.map_or(1.0, |w| w[i]) * c;
                 }
             }
         }
@@ -452,9 +515,12 @@ impl<F: Family> Model for Glm<F> {
         }
         let trials = self.trials_or_ones();
         let trials = trials.as_ref();
-        let ll = self
-            .family
-            .null_log_likelihood(&self.y, trials, self.constant_total)?;
+        let ll = self.family.null_log_likelihood(
+            &self.y,
+            trials,
+            self.weights.as_deref(),
+            self.constant_total,
+        )?;
         Some(NullModel {
             log_likelihood: ll,
             n_params: 1 + usize::from(self.family.aux().is_some()),
@@ -480,7 +546,15 @@ impl<F: Family> Model for Glm<F> {
                 self.family.fisher_weight(self.link, eta[i], m, aux)
             })
             .collect::<Option<Vec<f64>>>()?;
-        let info = crate::linalg::weighted_gram(&self.x, p, &w);
+        // the information sums over every observation; each of a row's copies has the leverage
+        // of one observation, the row's own
+        let info = match &self.weights {
+            Some(f) => {
+                let wf: Vec<f64> = w.iter().zip(f).map(|(w, f)| w * f).collect();
+                crate::linalg::weighted_gram(&self.x, p, &wf)
+            }
+            None => crate::linalg::weighted_gram(&self.x, p, &w),
+        };
         let inverse = info.cholesky()?.inverse();
         Some(crate::linalg::leverages(&self.x, p, &w, &inverse))
     }

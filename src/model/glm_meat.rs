@@ -6,7 +6,8 @@
 //!
 //! which is the Hessian of the pass ([`super::pass`]) with each row's `(f'', ∂²f/∂η∂a,
 //! ∂²f/∂a²)` replaced by `(dᵢ², dᵢeᵢ, eᵢ²)`: the same blocked sweep, one matrix product per
-//! block of rows, at the cost of one Hessian evaluation.
+//! block of rows, at the cost of one Hessian evaluation. With frequency weights `fᵢ` each row
+//! stands for `fᵢ` observations of the same score: `B = Σᵢ fᵢ sᵢsᵢᵀ`.
 
 use nalgebra::DMatrix;
 
@@ -27,12 +28,15 @@ impl<F: Family> Glm<F> {
         };
         let (offset, trials) = (self.offset.as_deref(), self.trials.as_deref());
         let weight = self.aux_weight.as_deref();
+        let frequency = self.weights.as_deref();
         let (y, family, link) = (&self.y, &self.family, self.link);
         let row = |i: usize, eta: f64| {
             let eta = offset.map_or(eta, |o| eta + o[i]);
             let t = family.row(link, y[i], trials.map_or(1.0, |m| m[i]), eta, &aux);
             let e = t.da + weight.map_or(0.0, |c| c[i]);
-            RowTerms::new(0.0, 0.0, t.d1 * t.d1).with_aux(0.0, e * e, t.d1 * e)
+            // a row standing for f observations: f copies of the same outer product
+            let f = frequency.map_or(1.0, |f| f[i]);
+            RowTerms::new(0.0, 0.0, f * t.d1 * t.d1).with_aux(0.0, f * e * e, f * t.d1 * e)
         };
         let want = Want {
             gradient: false,

@@ -1,4 +1,4 @@
-//! The response of a [`super::Glm`]: responses, trials and an offset.
+//! The response of a [`super::Glm`]: responses, trials, an offset and frequency weights.
 
 /// A response for a [`super::Glm`]: the responses, the trials of a binomial response (one per row when
 /// absent) and an offset added to the linear predictor (`ln` exposure for a rate).
@@ -10,6 +10,11 @@ pub struct Response<'a> {
     pub trials: Option<&'a [f64]>,
     /// The offset `oᵢ`.
     pub offset: Option<&'a [f64]>,
+    /// Frequency weights `wᵢ`: row `i` stands for `wᵢ` identical observations (a positive
+    /// whole number), so that `ℓ = Σᵢ wᵢ ℓᵢ`, `n = Σᵢ wᵢ`, and every estimate, standard error
+    /// (robust ones included) and test equals that of the data with each row repeated `wᵢ`
+    /// times.
+    pub weights: Option<&'a [f64]>,
 }
 
 impl<'a> Response<'a> {
@@ -19,6 +24,16 @@ impl<'a> Response<'a> {
             y,
             trials: None,
             offset: None,
+            weights: None,
+        }
+    }
+
+    /// The same response with frequency weights.
+    #[must_use]
+    pub fn weighted(self, weights: &'a [f64]) -> Self {
+        Self {
+            weights: Some(weights),
+            ..self
         }
     }
 }

@@ -115,6 +115,7 @@ fn every_registered_model_agrees_with_autodiff() {
             offset_spec: None,
             clusters: Vec::new(),
             terms: None,
+            weights: None,
             n_dropped: 0,
         };
         for &link in kind.links() {
@@ -148,6 +149,7 @@ fn binomial_links_agree_with_autodiff() {
             y: &k,
             trials: Some(&trials),
             offset: Some(&offset),
+            weights: None,
         };
         let model = Glm::new(Binomial, link, &x, response).unwrap();
         agrees(&model, &theta);
@@ -195,6 +197,34 @@ fn count_and_continuous_families_agree_with_autodiff() {
         &Glm::new(Gaussian, Link::Identity, &x, Response::new(&y)).unwrap(),
         &theta,
     );
+}
+
+/// With frequency weights the pass (each row's terms times its weight, the Gaussian family's
+/// `XᵀWX`, the Gamma shape's weighted `a·Σwᵢcᵢ`) agrees with autodiff of `Σ wᵢℓᵢ`.
+#[test]
+fn weighted_families_agree_with_autodiff() {
+    let x = design(250);
+    let w: Vec<f64> = (0..250).map(|i| (1 + i % 4) as f64).collect();
+    let theta = [0.3, 0.7, -0.4, 1.3];
+    let y = responses(&Gaussian, Link::Identity, &x, &theta, None, None);
+    let model = Glm::new(Gaussian, Link::Identity, &x, Response::new(&y).weighted(&w));
+    agrees(&model.unwrap(), &theta);
+    let theta = [0.3, 0.7, -0.4, 2.5];
+    let y = responses(&Gamma, Link::Log, &x, &theta, None, None);
+    let model = Glm::new(Gamma, Link::Log, &x, Response::new(&y).weighted(&w)).unwrap();
+    agrees(&model, &theta);
+    assert_eq!(model.n_obs(), w.iter().sum::<f64>() as usize);
+    let theta = [0.3, 0.7, -0.4];
+    let y = responses(&Binomial, Link::Logit, &x, &theta, None, None);
+    let model = Glm::new(Binomial, Link::Logit, &x, Response::new(&y).weighted(&w));
+    agrees(&model.unwrap(), &theta);
+    for (bad, what) in [(0.0, "weight 0"), (1.5, "1.5"), (f64::NAN, "NaN")] {
+        let mut v = w.clone();
+        v[6] = bad;
+        let err = Glm::new(Binomial, Link::Logit, &x, Response::new(&y).weighted(&v));
+        let err = err.unwrap_err().to_string();
+        assert!(err.contains("row 7") && err.contains(what), "{err}");
+    }
 }
 
 #[test]

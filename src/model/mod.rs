@@ -216,6 +216,15 @@ pub trait Model: Send + Sync {
         None
     }
 
+    /// Frequency weights: row `i` of the data stands for `wᵢ` identical observations, and
+    /// [`Model::evaluate`]'s value, gradient, Hessian and row scores are sums over them (row
+    /// `i`'s score is `wᵢsᵢ`), [`Model::n_obs`] is `Σwᵢ`, and [`Model::meat`] and
+    /// [`Model::leverages`] are those of the observations (`Σ wᵢsᵢsᵢᵀ`; one observation's `hᵢ`).
+    /// `None` (the default): one observation per row.
+    fn frequency_weights(&self) -> Option<&[f64]> {
+        None
+    }
+
     /// `Σᵢ sᵢsᵢᵀ`, the sum of the outer products of the per-observation scores at `θ` on the
     /// natural scale, computed without storing the scores (the HC0/HC1 sandwich's meat in one
     /// pass). `None` (the default) leaves it to the scores of [`Model::evaluate`].

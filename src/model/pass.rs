@@ -75,6 +75,21 @@ impl RowTerms {
         (self.da, self.daa, self.dea) = (da, daa, dea);
         self
     }
+
+    /// The terms of a row standing for `w` observations (a frequency weight): each term times
+    /// `w`, the factor's logarithm taken here (`factorʷ` need not lie in `[½, 2]`).
+    #[must_use]
+    pub fn weighted(self, w: f64) -> Self {
+        Self {
+            value: w * (self.value + self.factor.ln()),
+            factor: 1.0,
+            d1: w * self.d1,
+            d2: w * self.d2,
+            da: w * self.da,
+            daa: w * self.daa,
+            dea: w * self.dea,
+        }
+    }
 }
 
 /// The layout of the parameters of a pass: `p` coefficients, then the auxiliary parameter if

@@ -6,6 +6,7 @@ use nalgebra::DMatrix;
 
 use super::evaluation::{Evaluation, Want};
 use super::family::{Binomial, Family};
+use super::glm::check_weights;
 use super::{Model, Param};
 use crate::backend::{self, Device, Tensor};
 use crate::error::{MleError, Result};
@@ -32,6 +33,7 @@ pub struct Proportion {
     k_total: f64,
     m_total: f64,
     n: usize,
+    weights: Option<Vec<f64>>,
     device: Device,
 }
 
@@ -50,15 +52,39 @@ impl Proportion {
     /// # Errors
     /// As [`Proportion::new`].
     pub fn on(successes: &[f64], trials: &[f64], device: &Device) -> Result<Self> {
-        if successes.len() != trials.len() {
+        Self::weighted(successes, trials, None, device)
+    }
+
+    /// As [`Proportion::on`], row `i` standing for `weights[i]` observations (frequency
+    /// weights, whole numbers ≥ 1): `p̂ = Σwk / Σwm`.
+    ///
+    /// # Errors
+    /// As [`Proportion::new`]; a weight that is not a whole number ≥ 1, naming its row.
+    pub fn weighted(
+        successes: &[f64],
+        trials: &[f64],
+        weights: Option<&[f64]>,
+        device: &Device,
+    ) -> Result<Self> {
+        let lengths = [Some(trials.len()), weights.map(<[f64]>::len)];
+        if let Some(len) = lengths
+            .into_iter()
+            .flatten()
+            .find(|&l| l != successes.len())
+        {
             return Err(MleError::Model {
                 model: "binomial".into(),
                 message: format!(
-                    "{} success counts but {} trial counts",
-                    successes.len(),
-                    trials.len()
+                    "{} success counts but {len} trial counts or weights",
+                    successes.len()
                 ),
             });
+        }
+        if let Some(w) = weights {
+            check_weights(w).map_err(|message| MleError::Model {
+                model: "binomial".into(),
+                message,
+            })?;
         }
         for (i, (&k, &m)) in successes.iter().zip(trials).enumerate() {
             // the binomial family's checks, with its words for Bernoulli rows
@@ -67,7 +93,15 @@ impl Proportion {
                 message: format!("row {}: {message}", i + 1),
             })?;
         }
-        let (k_total, m_total) = (successes.iter().sum::<f64>(), trials.iter().sum::<f64>());
+        // a row of weight w is w rows: its counts and constant times w
+        let scaled = |v: &[f64]| -> Vec<f64> {
+            match weights {
+                Some(w) => v.iter().zip(w).map(|(v, w)| v * w).collect(),
+                None => v.to_vec(),
+            }
+        };
+        let (k, m) = (scaled(successes), scaled(trials));
+        let (k_total, m_total) = (k.iter().sum::<f64>(), m.iter().sum::<f64>());
         if successes.is_empty() {
             return Err(MleError::Model {
                 model: "binomial".into(),
@@ -84,19 +118,22 @@ impl Proportion {
                 ),
             });
         }
-        let log_choose: Vec<f64> = successes
-            .iter()
-            .zip(trials)
-            .map(|(&k, &m)| Binomial.constant(k, m))
-            .collect();
+        let log_choose: Vec<f64> = scaled(
+            &successes
+                .iter()
+                .zip(trials)
+                .map(|(&k, &m)| Binomial.constant(k, m))
+                .collect::<Vec<f64>>(),
+        );
         Ok(Self {
-            k: backend::vector(successes, device),
-            m: backend::vector(trials, device),
+            k: backend::vector(&k, device),
+            m: backend::vector(&m, device),
             log_choose_total: log_choose.iter().sum(),
             log_choose: backend::vector(&log_choose, device),
             k_total,
             m_total,
-            n: successes.len(),
+            n: weights.map_or(successes.len(), |w| w.iter().sum::<f64>() as usize),
+            weights: weights.map(<[f64]>::to_vec),
             device: device.clone(),
         })
     }
@@ -116,6 +153,9 @@ impl Model for Proportion {
     }
     fn n_obs(&self) -> usize {
         self.n
+    }
+    fn frequency_weights(&self) -> Option<&[f64]> {
+        self.weights.as_deref()
     }
     fn device(&self) -> &Device {
         &self.device

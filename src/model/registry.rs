@@ -78,14 +78,19 @@ fn glm<F: Family + Default>(
     link: Link,
     device: &Device,
 ) -> Result<Box<dyn Model>> {
-    let response = Response {
+    Ok(Box::new(
+        Glm::on(F::default(), link, &frame.design, response(frame), device)?.named(name),
+    ))
+}
+
+/// The frame's response, trials, offset and frequency weights.
+fn response(frame: &ModelFrame) -> Response<'_> {
+    Response {
         y: &frame.response,
         trials: frame.trials.as_deref(),
         offset: frame.offset.as_deref(),
-    };
-    Ok(Box::new(
-        Glm::on(F::default(), link, &frame.design, response, device)?.named(name),
-    ))
+        weights: frame.weights.as_deref(),
+    }
 }
 
 /// The binomial model: the proportion `p` where the design is the intercept alone (the coin
@@ -97,7 +102,13 @@ fn binomial(name: &str, frame: &ModelFrame, link: Link, device: &Device) -> Resu
     })?;
     let d = &frame.design;
     if d.n_cols() == 1 && d.has_intercept() && frame.offset.is_none() {
-        return Ok(Box::new(Proportion::on(&frame.response, trials, device)?));
+        let weights = frame.weights.as_deref();
+        return Ok(Box::new(Proportion::weighted(
+            &frame.response,
+            trials,
+            weights,
+            device,
+        )?));
     }
     glm::<Binomial>(name, frame, link, device)
 }
@@ -288,12 +299,8 @@ impl ModelKind {
                 self.0.name
             )));
         }
-        let response = Response {
-            y: &frame.response,
-            trials: frame.trials.as_deref(),
-            offset: frame.offset.as_deref(),
-        };
-        let glm = Glm::on(Binomial, link, &frame.design, response, device)?.named(self.0.name);
+        let glm =
+            Glm::on(Binomial, link, &frame.design, response(frame), device)?.named(self.0.name);
         Ok(Box::new(super::Firth::new(glm)?))
     }
 

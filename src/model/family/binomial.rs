@@ -13,7 +13,7 @@
 use rand::RngCore;
 use rand_distr::Distribution;
 
-use super::{Aux, Family, RowTensors, Start, is_whole, ln_gamma, weighted_mean};
+use super::{Aux, Family, RowTensors, Start, is_whole, ln_gamma, weighted_mean, weighted_sum};
 use crate::ad::special::{inverse_mills, log_ndtr};
 use crate::ad::tensor::log_ndtr as log_ndtr_tensor;
 use crate::backend::Tensor;
@@ -177,8 +177,14 @@ impl Family for Binomial {
         }
     }
 
-    fn null_log_likelihood(&self, k: &[f64], m: &[f64], constant: f64) -> Option<f64> {
-        let (ks, ms) = (k.iter().sum::<f64>(), m.iter().sum::<f64>());
+    fn null_log_likelihood(
+        &self,
+        k: &[f64],
+        m: &[f64],
+        weights: Option<&[f64]>,
+        constant: f64,
+    ) -> Option<f64> {
+        let (ks, ms) = (weighted_sum(k, weights), weighted_sum(m, weights));
         let p = ks / ms;
         Some(xlogy(ks, p) + xlogy(ms - ks, 1.0 - p) + constant)
     }

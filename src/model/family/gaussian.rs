@@ -4,7 +4,7 @@
 use rand::RngCore;
 use rand_distr::Distribution;
 
-use super::{Aux, Family, MeanTerms, RowTensors, Start, mean_variance};
+use super::{Aux, Family, MeanTerms, RowTensors, Start, weighted_mean_variance};
 use crate::backend::Tensor;
 use crate::data::shortest;
 use crate::model::link::Link;
@@ -115,9 +115,15 @@ impl Family for Gaussian {
     }
 
     /// `−n ln σ̂₀ − n/2 − n ln √(2π)` with `σ̂₀² = Σ(yᵢ − ȳ)²/n`.
-    fn null_log_likelihood(&self, y: &[f64], _: &[f64], constant: f64) -> Option<f64> {
-        let (_, var) = mean_variance(y);
-        let n = y.len() as f64;
+    fn null_log_likelihood(
+        &self,
+        y: &[f64],
+        _: &[f64],
+        weights: Option<&[f64]>,
+        constant: f64,
+    ) -> Option<f64> {
+        let (_, var) = weighted_mean_variance(y, weights);
+        let n = weights.map_or(y.len() as f64, |w| w.iter().sum());
         Some(-0.5 * n * var.ln() - 0.5 * n + constant)
     }
 

@@ -220,8 +220,15 @@ pub trait Family: Send + Sync + std::fmt::Debug + 'static {
     }
 
     /// The maximized log-likelihood of the intercept-only model (no offset) in closed form,
-    /// constants included, where there is one.
-    fn null_log_likelihood(&self, _y: &[f64], _trials: &[f64], _constant: f64) -> Option<f64> {
+    /// constants included (`constant`, weighted already), each row counted `weightsᵢ` times,
+    /// where there is one.
+    fn null_log_likelihood(
+        &self,
+        _y: &[f64],
+        _trials: &[f64],
+        _weights: Option<&[f64]>,
+        _constant: f64,
+    ) -> Option<f64> {
         None
     }
 
@@ -277,10 +284,35 @@ pub(crate) fn weighted_mean(values: &[f64], weights: &[f64]) -> f64 {
 
 /// The mean and variance (divisor n) of `values`.
 pub(crate) fn mean_variance(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+    weighted_mean_variance(values, None)
+}
+
+/// The mean and the variance (divided by `Σw`) of `values`, each counted `wᵢ` times
+/// (frequency weights; once each where `None`).
+pub(crate) fn weighted_mean_variance(values: &[f64], weights: Option<&[f64]>) -> (f64, f64) {
+    let w = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let n: f64 = (0..values.len()).map(w).sum();
+    let mean = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| w(i) * v)
+        .sum::<f64>()
+        / n;
+    let var = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| w(i) * (v - mean).powi(2))
+        .sum::<f64>()
+        / n;
     (mean, var)
+}
+
+/// `Σ wᵢ vᵢ` (`Σ vᵢ` where `weights` is `None`).
+pub(crate) fn weighted_sum(values: &[f64], weights: Option<&[f64]>) -> f64 {
+    match weights {
+        Some(w) => values.iter().zip(w).map(|(v, w)| v * w).sum(),
+        None => values.iter().sum(),
+    }
 }
 
 /// Whether `v` is a finite whole number. `f64::fract` is a library call on baseline x86-64 (no

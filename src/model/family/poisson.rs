@@ -5,6 +5,7 @@ use rand_distr::Distribution;
 
 use super::{
     Aux, Family, MeanTerms, RowTensors, Start, count_level, is_whole, ln_factorial, mean_variance,
+    weighted_mean_variance, weighted_sum,
 };
 use crate::backend::Tensor;
 use crate::data::shortest;
@@ -108,9 +109,15 @@ impl Family for Poisson {
         data.y.clone() * link.log_mean_tensor(eta.clone()) - link.mean_tensor(eta)
     }
 
-    fn null_log_likelihood(&self, y: &[f64], _: &[f64], constant: f64) -> Option<f64> {
-        let (mean, _) = mean_variance(y);
-        let total: f64 = y.iter().sum();
+    fn null_log_likelihood(
+        &self,
+        y: &[f64],
+        _: &[f64],
+        weights: Option<&[f64]>,
+        constant: f64,
+    ) -> Option<f64> {
+        let (mean, _) = weighted_mean_variance(y, weights);
+        let total = weighted_sum(y, weights);
         Some(xlogy(total, mean.ln()) - total + constant)
     }
 

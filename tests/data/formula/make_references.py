@@ -5,7 +5,8 @@ data and Grunfeld's investment data, both as shipped with statsmodels.
 
 Writes fair.csv (religious and occupation recoded to their labels, as text), fair_missing.csv
 (the same with cells blanked or written NA), fair_missing.parquet (that file as Parquet), grunfeld.csv, new_fair.csv (rows to predict, one
-with a missing cell) and references.json.
+with a missing cell), fair_counts*.csv (fair's rows aggregated with their counts, for frequency
+weights) and references.json.
 """
 import json
 import os
@@ -105,6 +106,61 @@ pred = r1.predict(new_read)  # patsy leaves out the row with a missing age
 out["predict"] = {"model": "logit", "data": "new_fair.csv",
                   "predicted": [float(pred[i]) if i in pred.index and np.isfinite(pred[i])
                                 else None for i in range(len(new_read))]}
+
+# Frequency weights: the rows of fair aggregated over the columns a model uses, with their count
+# in `n`, and one row of weight 0 (left out); a weighted fit must equal the fit of every row.
+def counted(columns, zero):
+    groups = fair.groupby(columns, sort=True).size().reset_index(name="n")
+    return pd.concat([groups, pd.DataFrame([zero])], ignore_index=True)
+
+
+def robust(res, cov_type, **kwds):
+    r = res.model.fit(cov_type=cov_type, cov_kwds=kwds, **res._fit_kwds)
+    return {name: float(r.bse[name]) for name in r.params.index}
+
+
+counts = counted(["affair", "rate_marriage", "religious", "children"],
+                 {"affair": 1.0, "rate_marriage": 5.0, "religious": "none", "children": 9.0,
+                  "n": 0})
+counts.to_csv(os.path.join(here, "fair_counts.csv"), index=False)
+f7 = "affair ~ rate_marriage + C(religious) + children"
+r7 = smf.glm(f7, fair, family=sm.families.Binomial()).fit(tol=1e-13)
+r7._fit_kwds = {"tol": 1e-13}
+groups = pd.factorize(fair["religious"])[0]
+r7w = smf.glm(f7, counts[counts.n > 0], family=sm.families.Binomial(),
+              freq_weights=counts[counts.n > 0]["n"]).fit(tol=1e-13)
+out["weighted_logit"] = {
+    "formula": f7, "data": "fair_counts.csv", "weights": "n", "params": params(r7),
+    "nobs": int(r7.nobs), "llf": float(r7.llf), "rows": int((counts.n > 0).sum()),
+    "bse_hc0": robust(r7, "HC0"), "bse_cluster": robust(r7, "cluster", groups=groups),
+    "freq_weights_params": params(r7w), "freq_weights_llf": float(r7w.llf),
+    "note": "params, bse, llf and the robust bse from the fit of every row of fair.csv; "
+            "freq_weights_* from statsmodels' GLM(freq_weights=n) on fair_counts.csv",
+}
+
+pcounts = counted(["affairs_count", "rate_marriage", "religious"],
+                  {"affairs_count": 3.0, "rate_marriage": 1.0, "religious": "mildly", "n": 0})
+pcounts.to_csv(os.path.join(here, "fair_counts_poisson.csv"), index=False)
+f8 = "affairs_count ~ rate_marriage + C(religious)"
+r8 = smf.glm(f8, fair, family=sm.families.Poisson()).fit(tol=1e-13)
+out["weighted_poisson"] = {"formula": f8, "data": "fair_counts_poisson.csv", "weights": "n",
+                           "params": params(r8), "nobs": int(r8.nobs), "llf": float(r8.llf),
+                           "rows": int((pcounts.n > 0).sum())}
+
+gcounts = counted(["educ", "rate_marriage", "religious"],
+                  {"educ": 12.0, "rate_marriage": 2.0, "religious": "fairly", "n": 0})
+gcounts.to_csv(os.path.join(here, "fair_counts_gaussian.csv"), index=False)
+f9 = "educ ~ rate_marriage + C(religious)"
+r9 = smf.ols(f9, fair).fit()
+n9, k9 = r9.nobs, len(r9.params)
+# the Gaussian maximum likelihood's standard errors: σ̂² = RSS/n where OLS has RSS/(n − k)
+out["weighted_gaussian"] = {
+    "formula": f9, "data": "fair_counts_gaussian.csv", "weights": "n",
+    "params": {name: [float(r9.params[name]), float(r9.bse[name] * np.sqrt((n9 - k9) / n9))]
+               for name in r9.params.index},
+    "nobs": int(n9), "llf": float(r9.llf), "rows": int((gcounts.n > 0).sum()),
+    "note": "OLS of every row of fair.csv; standard errors times sqrt((n - k)/n), the MLE's",
+}
 
 json.dump(out, open(os.path.join(here, "references.json"), "w"), indent=1)
 print(json.dumps({k: v.get("nobs") for k, v in out.items() if isinstance(v, dict)}))
