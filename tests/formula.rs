@@ -1,7 +1,8 @@
 //! Formulas, categorical factors and missing values against statsmodels' formula API (patsy):
 //! Fair's affairs data (religious and occupation as text) and Grunfeld's investment data, as
 //! statsmodels ships them, written with the reference values by
-//! `tests/data/formula/make_references.py`. Coefficient names are patsy's, but `intercept`.
+//! `tests/data/formula/make_references.py`, and against R's `glm` and `lm`
+//! (`tests/data/formula/references.R`). Coefficient names are patsy's, but `intercept`.
 
 mod common;
 use common::*;
@@ -120,6 +121,54 @@ fn least_squares_with_a_factor() {
         let got_se: Vec<f64> = r.params.iter().map(|p| p.std_error).collect();
         assert_rel(&format!("{name} estimates"), &got, &est, REL);
         assert_rel(&format!("{name} std errors"), &got_se, &se, REL);
+    }
+}
+
+/// R's `glm` and `lm` code the text columns as factors the same way (the first sorted level
+/// as reference): their coefficients and standard errors, by name, from
+/// `tests/data/formula/references.R` (R orders the columns by degree alone, patsy groups them).
+#[test]
+fn r_codes_factors_as_the_formula_does() {
+    let r = reference("formula/r.json");
+    for (name, model) in [
+        ("logit", Some("logistic")),
+        ("logit_missing", Some("logistic")),
+        ("ols_firm", None),
+    ] {
+        let frame = frame_of(&case(name));
+        let (got, got_se): (Vec<f64>, Vec<f64>) = match model {
+            Some(model) => {
+                let kind: ModelKind = model.parse().unwrap();
+                let link = kind.link(None).unwrap();
+                let fit = fit_frame(kind, &frame, link, &FitOptions::default(), &mut ()).unwrap();
+                fit.params
+                    .iter()
+                    .map(|p| (p.estimate, p.std_error.unwrap()))
+                    .unzip()
+            }
+            None => {
+                let fit = ols(&frame.design, &frame.response, 0.95).unwrap();
+                fit.params.iter().map(|p| (p.estimate, p.std_error)).unzip()
+            }
+        };
+        let params = &r[name]["params"];
+        let names = frame.design.names();
+        assert_eq!(params.as_object().unwrap().len(), names.len(), "{name}");
+        let key = |n: &str| {
+            if n == "intercept" {
+                "Intercept".to_string()
+            } else {
+                n.to_string()
+            }
+        };
+        let est: Vec<f64> = names.iter().map(|n| number(&params[key(n)][0])).collect();
+        let se: Vec<f64> = names.iter().map(|n| number(&params[key(n)][1])).collect();
+        assert_rel(&format!("{name}: R estimates"), &got, &est, REL);
+        assert_rel(&format!("{name}: R std errors"), &got_se, &se, REL);
+        assert_eq!(
+            frame.design.n_rows() as u64,
+            r[name]["nobs"].as_u64().unwrap()
+        );
     }
 }
 
@@ -270,21 +319,7 @@ fn formula_errors_point_at_their_place() {
 #[test]
 fn dropped_rows_are_reported() {
     let case = case("logit_missing");
-    let out = mle()
-        .args([
-            "fit",
-            "logistic",
-            "--json",
-            "--formula",
-            case["formula"].as_str().unwrap(),
-        ])
-        .arg("--data")
-        .arg(data_path("formula/fair_missing.csv"))
-        .assert()
-        .success();
-    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(v["n_obs"], case["nobs"]);
-    assert_eq!(v["n_dropped"], case["n_dropped"]);
+    counts_as_statsmodels(&case, "fair_missing.csv");
     let out = mle()
         .args([
             "fit",
@@ -336,6 +371,12 @@ fn a_formula_fit_from_parquet_equals_the_fit_from_csv() {
     assert_rel("parquet estimates", &est(&pq), &est(&csv), 1e-12);
     assert_rel("parquet std errors", &se(&pq), &se(&csv), 1e-12);
     // and from the command line, chosen by the extension
+    counts_as_statsmodels(&case, "fair_missing.parquet");
+}
+
+/// `mle fit logistic --json --formula` of `case` on `file`: the rows used and dropped are
+/// statsmodels'.
+fn counts_as_statsmodels(case: &Value, file: &str) {
     let out = mle()
         .args([
             "fit",
@@ -345,7 +386,7 @@ fn a_formula_fit_from_parquet_equals_the_fit_from_csv() {
             case["formula"].as_str().unwrap(),
         ])
         .arg("--data")
-        .arg(data_path("formula/fair_missing.parquet"))
+        .arg(data_path(&format!("formula/{file}")))
         .assert()
         .success();
     let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();

@@ -4,7 +4,8 @@
 //! fit of every row of the data: statsmodels' estimates, standard errors (model-based, HC1 and
 //! cluster-robust) and log-likelihood on `fair.csv`, written by
 //! `tests/data/formula/make_references.py`, which also checks statsmodels' own
-//! `GLM(freq_weights=...)` against them.
+//! `GLM(freq_weights=...)` against them, and R's `glm(weights = n)`
+//! (`tests/data/formula/references.R`).
 
 mod common;
 use common::*;
@@ -86,9 +87,33 @@ fn a_weighted_logistic_fit_is_the_fit_of_every_row() {
     let k = frame.design.n_cols();
     // statsmodels' GLM with freq_weights on the aggregated rows says the same
     let p = &case["freq_weights_params"];
-    let r = run("logistic", &frame, &FitOptions::default());
-    assert_rel("freq_weights", &estimates(&r, k), &column(p, Some(0)), REL);
-    assert_rel("freq_weights", &std_errors(&r, k), &column(p, Some(1)), REL);
+    let r_fit = run("logistic", &frame, &FitOptions::default());
+    assert_rel(
+        "freq_weights",
+        &estimates(&r_fit, k),
+        &column(p, Some(0)),
+        REL,
+    );
+    assert_rel(
+        "freq_weights",
+        &std_errors(&r_fit, k),
+        &column(p, Some(1)),
+        REL,
+    );
+    // R's glm with these counts as prior weights (tests/data/formula/references.R)
+    let r = &reference("formula/r.json")["weighted_logit"]["params"];
+    let key = |n: &str| {
+        if n == "intercept" {
+            "Intercept".to_string()
+        } else {
+            n.to_string()
+        }
+    };
+    let names = frame.design.names();
+    let est: Vec<f64> = names.iter().map(|n| number(&r[key(n)][0])).collect();
+    let se: Vec<f64> = names.iter().map(|n| number(&r[key(n)][1])).collect();
+    assert_rel("R glm(weights = n)", &estimates(&r_fit, k), &est, REL);
+    assert_rel("R glm(weights = n)", &std_errors(&r_fit, k), &se, REL);
     // robust standard errors count observations, not rows (statsmodels' GLM "HC1" is the
     // sandwich without the factor n/(n − k): HC0)
     let hc0 = run(
