@@ -233,6 +233,7 @@ pub fn fit_observed<M: Model + ?Sized>(
         link: model.link().map(|l| l.to_string()),
         n_obs: model.n_obs(),
         n_dropped: 0,
+        spill_bytes: None,
         convergence: Convergence {
             converged,
             reason,

@@ -323,6 +323,7 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     progress.finish();
     result.aliased = aliased;
     result.n_dropped = frame.n_dropped;
+    result.spill_bytes = frame.design.spill_bytes();
     if a.ci == CiMethod::Profile && result.convergence.converged {
         result = mle::profile::with_profile_intervals(&*model, result, &options)?;
     }

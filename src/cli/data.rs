@@ -47,6 +47,11 @@ pub(crate) struct DataArgs {
     /// drop them and count them, or refuse naming the first.
     #[arg(long, value_enum, default_value_t = MissingArg::Drop)]
     pub(crate) missing: MissingArg,
+    /// Memory for the design (512MB, 2GB, 1.5GiB): a plain numeric CSV whose design would take
+    /// more is written to an unnamed temporary file as it is read, and each pass of the fit
+    /// reads it a window at a time, with the same results (default: half the machine's memory)
+    #[arg(long, value_name = "SIZE", value_parser = mle::data::parse_size)]
+    pub(crate) memory: Option<usize>,
     /// Fit without an intercept.
     #[arg(long)]
     pub(crate) no_intercept: bool,
@@ -96,6 +101,9 @@ pub(crate) fn frame(
         MissingArg::Drop => Missing::Drop,
         MissingArg::Error => Missing::Error,
     });
+    if let Some(bytes) = d.memory.or_else(mle::data::default_memory_budget) {
+        builder = builder.memory(bytes);
+    }
     for c in clusters {
         builder = builder.cluster(c.trim());
     }

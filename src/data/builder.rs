@@ -32,6 +32,8 @@ pub struct DesignBuilder {
     pub(super) weights: Option<String>,
     pub(super) formula: Option<Formula>,
     pub(super) missing: Missing,
+    pub(super) memory: Option<usize>,
+    pub(super) spill_dir: Option<std::path::PathBuf>,
 }
 
 impl DesignBuilder {
@@ -47,6 +49,8 @@ impl DesignBuilder {
             weights: None,
             formula: None,
             missing: Missing::Drop,
+            memory: None,
+            spill_dir: None,
         }
     }
 
@@ -58,6 +62,30 @@ impl DesignBuilder {
             formula: Some(formula),
             ..Self::new(response)
         }
+    }
+
+    /// A memory budget in bytes for the design (default: none, the design in memory): when a
+    /// CSV file's design (with its response and trials) would take more, [`DesignBuilder::read`]
+    /// writes the design's rows to a spill file on disk ([`super::Store::Spill`], in
+    /// [`DesignBuilder::spill_dir`]) as it reads them, and fits read it a window at a time.
+    /// Plain numeric CSV files only (the one-pass reader of [`DesignBuilder::read_csv`]); a
+    /// file that needs the general path (text, missing cells, quotes) and Parquet files are read
+    /// into memory.
+    pub fn memory(mut self, bytes: usize) -> Self {
+        self.memory = Some(bytes);
+        self
+    }
+
+    /// Where a spill file goes (default: the system's temporary directory). The file has no
+    /// name there: it is gone when the design is, however the process ends.
+    pub fn spill_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.spill_dir = Some(dir.into());
+        self
+    }
+
+    /// The directory of a spill file.
+    pub(super) fn spill_directory(&self) -> std::path::PathBuf {
+        self.spill_dir.clone().unwrap_or_else(std::env::temp_dir)
     }
 
     /// What to do with rows that have a missing value in a column the model uses (default:

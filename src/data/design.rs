@@ -3,6 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 use super::rank::{Alias, aliased_columns};
+use super::store::Store;
 
 use super::csv::shortest;
 use super::dataset::Dataset;
@@ -25,7 +26,7 @@ pub const INTERCEPT: &str = "intercept";
 pub struct Design {
     names: Vec<String>,
     /// Shared, not copied, by the models built on this design.
-    values: Arc<Vec<f64>>,
+    values: Arc<Store>,
     n: usize,
     intercept: bool,
     /// The aliased columns ([`super::rank`]), found once on first use and shared by clones.
@@ -130,11 +131,12 @@ impl Design {
     pub(super) fn from_rows(
         source: &str,
         names: Vec<String>,
-        values: Vec<f64>,
+        values: impl Into<Store>,
         n: usize,
         intercept: bool,
         identify: bool,
     ) -> Result<Self> {
+        let values: Store = values.into();
         debug_assert_eq!(values.len(), n * names.len());
         if names.is_empty() {
             return Err(MleError::Design(
@@ -146,6 +148,7 @@ impl Design {
         }
         if identify {
             check_columns(source, &names, &values, intercept)?;
+            values.release_all();
         }
         Ok(Self {
             names,
@@ -159,8 +162,11 @@ impl Design {
     /// The columns that are linear combinations of the columns before them (R's aliased
     /// coefficients; [`super::rank`]), in order. Found by one pass over the rows on first use.
     pub fn aliased(&self) -> &[Alias] {
-        self.aliased
-            .get_or_init(|| aliased_columns(&self.values, self.n_cols(), &self.names))
+        self.aliased.get_or_init(|| {
+            let aliased = aliased_columns(&self.values, self.n_cols(), &self.names);
+            self.values.release_all();
+            aliased
+        })
     }
 
     /// Whether the design has full column rank.
@@ -195,7 +201,7 @@ impl Design {
             .collect();
         let design = Design {
             names: keep.iter().map(|&j| self.names[j].clone()).collect(),
-            values: Arc::new(values),
+            values: Arc::new(values.into()),
             n: self.n,
             intercept: self.intercept && keep.first() == Some(&0),
             aliased: Arc::new(OnceLock::from(Vec::new())),
@@ -219,12 +225,17 @@ impl Design {
     pub fn has_intercept(&self) -> bool {
         self.intercept
     }
+    /// Whether the values are spilled to disk ([`Store::Spill`]), and the spill's bytes.
+    pub fn spill_bytes(&self) -> Option<u64> {
+        self.values.spill_bytes()
+    }
+
     /// The row-major values.
     pub fn values(&self) -> &[f64] {
         &self.values
     }
     /// The row-major values, shared: a model holds the design without copying it.
-    pub fn shared_values(&self) -> Arc<Vec<f64>> {
+    pub fn shared_values(&self) -> Arc<Store> {
         Arc::clone(&self.values)
     }
     /// Row `i` (0-based).

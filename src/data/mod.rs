@@ -12,6 +12,7 @@ mod missing;
 mod parquet;
 pub mod rank;
 mod records;
+mod store;
 mod stream;
 
 pub use batches::MAX_RECORD_BYTES;
@@ -24,6 +25,7 @@ pub use frame::{ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec};
 pub use missing::{MISSING, Missing, is_missing};
 pub use parquet::{is_parquet, parquet_columns, read_parquet};
 pub use rank::{Alias, RANK_TOL};
+pub use store::{Spill, SpillWriter, Store, WINDOW_BYTES, default_memory_budget, parse_size};
 
 /// The table at `path`: Parquet by its extension ([`is_parquet`]), otherwise CSV.
 ///

@@ -12,6 +12,7 @@ use super::dataset::parse_number;
 use super::design::{Design, INTERCEPT};
 use super::formula::{Formula, Terms};
 use super::frame::{ModelFrame, ResponseSpec, TrialsSpec};
+use super::store::{SpillWriter, Store};
 use crate::alloc::reserve_total;
 use crate::error::{MleError, Result};
 
@@ -64,6 +65,8 @@ impl DesignBuilder {
         let size = std::fs::metadata(path).map_or(0, |m| m.len()) as f64;
         let mut rows = Rows::default();
         let mut bytes_read = 0;
+        // the design goes to a spill file once it would not fit the memory budget
+        let mut spill: Option<SpillWriter> = None;
         while let Some(batch) = batches.next(pieces_per_batch())? {
             if !batch.pieces.iter().all(|piece| piece.plain) {
                 return Ok(None);
@@ -77,6 +80,17 @@ impl DesignBuilder {
             bytes_read += batch.bytes.len();
             let read = rows.n + counts.iter().sum::<usize>();
             let expected = (size * read as f64 / bytes_read as f64 * 1.01) as usize;
+            if spill.is_none()
+                && let Some(budget) = self.memory
+                && expected.saturating_mul(8 * (p + 1 + usize::from(trials))) > budget
+            {
+                // a pass holds a quarter of the budget of design at once
+                let mut writer = SpillWriter::create(&self.spill_directory(), budget / 4)?;
+                writer.append(&rows.x)?;
+                rows.spilled = rows.n;
+                rows.x = Vec::new();
+                spill = Some(writer);
+            }
             let parts = rows.grow(&counts, p, trials, expected)?;
             let ok = batch
                 .pieces
@@ -86,12 +100,21 @@ impl DesignBuilder {
             if !ok {
                 return Ok(None);
             }
+            if let Some(writer) = &mut spill {
+                writer.append(&rows.x)?;
+                rows.spilled = rows.n;
+                rows.x.clear();
+            }
         }
         if rows.n == 0 {
             return Ok(None);
         }
         let source = path.display().to_string();
-        let Rows { n, x, y, m } = rows.finish(p);
+        let Rows { n, x, y, m, .. } = rows.finish(p);
+        let x: Store = match spill {
+            Some(writer) => writer.finish()?,
+            None => x.into(),
+        };
         let trials = match &plan.trials {
             Some(Trials::Column) => Some(m),
             Some(Trials::Constant(value)) => Some(vec![*value; n]),
@@ -290,13 +313,15 @@ fn after_delimiter(piece: &[u8], end: usize, last: bool) -> Option<usize> {
     }
 }
 
-/// What has been read so far: row-major covariates, response and trials.
+/// What has been read so far: row-major covariates (those after the first `spilled` rows,
+/// which are in the spill file), response and trials.
 #[derive(Debug, Default)]
 struct Rows {
     n: usize,
     x: Vec<f64>,
     y: Vec<f64>,
     m: Vec<f64>,
+    spilled: usize,
 }
 
 /// The rows of one piece, to be filled.
@@ -327,6 +352,11 @@ impl Rows {
     ) -> Result<Vec<Part<'_>>> {
         let old = self.n;
         self.n += counts.iter().sum::<usize>();
+        if self.spilled > 0 {
+            // out of core: the covariates of this batch only
+            let what = format!("a batch of the design ({} rows)", self.n - old);
+            reserve_total(&mut self.x, (self.n - self.spilled) * p, &what)?;
+        }
         if self.y.capacity() < self.n {
             let target = self.n.max(expected.min(self.n.saturating_mul(2)));
             if self.reserve(target, p, trials).is_err() {
@@ -343,12 +373,12 @@ impl Rows {
                 })?;
             }
         }
-        self.x.resize(self.n * p, 0.0);
+        self.x.resize((self.n - self.spilled) * p, 0.0);
         self.y.resize(self.n, 0.0);
         if trials {
             self.m.resize(self.n, 0.0);
         }
-        let (mut x, mut y) = (&mut self.x[old * p..], &mut self.y[old..]);
+        let (mut x, mut y) = (&mut self.x[(old - self.spilled) * p..], &mut self.y[old..]);
         let mut m: &mut [f64] = if trials { &mut self.m[old..] } else { &mut [] };
         Ok(counts
             .iter()
@@ -373,7 +403,9 @@ impl Rows {
             what: what.clone(),
             bytes: usize::MAX,
         })?;
-        reserve_total(&mut self.x, cells, &what)?;
+        if self.spilled == 0 {
+            reserve_total(&mut self.x, cells, &what)?;
+        }
         reserve_total(&mut self.y, rows, &what)?;
         if trials {
             reserve_total(&mut self.m, rows, &what)?;
@@ -384,7 +416,8 @@ impl Rows {
     /// The rows read, without the room left over.
     fn finish(mut self, p: usize) -> Self {
         let n = self.n;
-        for (v, len) in [(&mut self.x, n * p), (&mut self.y, n), (&mut self.m, n)] {
+        let x_len = (n - self.spilled) * p;
+        for (v, len) in [(&mut self.x, x_len), (&mut self.y, n), (&mut self.m, n)] {
             v.truncate(len);
             v.shrink_to_fit();
         }

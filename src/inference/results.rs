@@ -52,6 +52,10 @@ pub struct FitResult {
     /// Rows of the data left out for a missing value in a column the model uses.
     #[serde(default)]
     pub n_dropped: usize,
+    /// The bytes of the design's spill file when it was fitted out of core (too large for the
+    /// memory budget), else absent.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub spill_bytes: Option<u64>,
     /// How the optimizer ended (flattened into the JSON object).
     #[serde(flatten)]
     pub convergence: Convergence,

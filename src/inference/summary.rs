@@ -122,6 +122,12 @@ impl fmt::Display for FitResult {
         if let Some(link) = &self.link {
             left.insert(1, ("Link:", link.clone()));
         }
+        if let Some(bytes) = self.spill_bytes {
+            left.push((
+                "Design:",
+                format!("on disk, {}", crate::alloc::human_bytes(bytes as usize)),
+            ));
+        }
         if let Some(l) = self.l2_penalty {
             left.push(("L2 penalty λ:", format!("{l}")));
         }

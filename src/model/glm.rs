@@ -61,7 +61,7 @@ pub struct Glm<F: Family> {
     names: Vec<String>,
     intercept: bool,
     /// The design, row-major, shared with the caller's [`Design`].
-    x: Arc<Vec<f64>>,
+    x: Arc<crate::data::Store>,
     y: Vec<f64>,
     trials: Option<Vec<f64>>,
     offset: Option<Vec<f64>>,
@@ -182,12 +182,18 @@ impl<F: Family> Glm<F> {
         let (aux_weight, aux_weight_total) =
             row_values(n, |i| family.aux_weight(response.y[i], trial(i)), weight);
         let x = design.shared_values();
-        let gram = family
-            .constant_curvature(link)
-            .then(|| match response.weights {
-                Some(w) => weighted_gram(&x, design.n_cols(), w),
-                None => gram(&x, design.n_cols()),
-            });
+        let p = design.n_cols();
+        let gram = family.constant_curvature(link).then(|| {
+            x.windows(p, |start, xw| {
+                let rows = start..start + xw.len() / p;
+                match response.weights {
+                    Some(w) => weighted_gram(xw, p, &w[rows]),
+                    None => gram(xw, p),
+                }
+            })
+            .into_iter()
+            .fold(DMatrix::zeros(p, p), |a, b| a + b)
+        });
         let finite = start.mean.is_finite()
             && start.aux.is_finite()
             && gram
@@ -221,6 +227,8 @@ impl<F: Family> Glm<F> {
             },
             start,
         );
+        // the start's pass over a spilled design is done: its pages go back
+        x.release_all();
         Ok(Self {
             family,
             link,
@@ -292,7 +300,11 @@ impl<F: Family> Glm<F> {
 
     /// The linear predictor `η = o + Xβ` on the training rows.
     pub fn linear_predictor(&self, beta: &[f64]) -> Vec<f64> {
-        let mut eta = linear_predictor(&self.x, self.p(), beta);
+        let p = self.p();
+        let mut eta = self
+            .x
+            .windows(p, |_, xw| linear_predictor(xw, p, beta))
+            .concat();
         if let Some(o) = &self.offset {
             eta.iter_mut().zip(o).for_each(|(e, o)| *e += o);
         }
@@ -467,7 +479,16 @@ impl<F: Family> Model for Glm<F> {
             xwx: self.gram.is_some(),
             cross: cross.is_some(),
         };
-        let mut e = pass_leaving(&self.x, p, beta, has_aux, known, want, row);
+        // one window of rows in memory, window after window from a spilled design
+        let mut e = self
+            .x
+            .windows(p, |start, xw| {
+                let row = |i: usize, eta: f64| row(start + i, eta);
+                pass_leaving(xw, p, beta, has_aux, known, want, row)
+            })
+            .into_iter()
+            .reduce(Evaluation::merge)
+            .expect("a design has rows");
         if let Some(h) = &mut e.hessian {
             if let Some(g) = &self.gram {
                 // the curvature of one observation; the weights are in XᵀWX
@@ -548,15 +569,22 @@ impl<F: Family> Model for Glm<F> {
             .collect::<Option<Vec<f64>>>()?;
         // the information sums over every observation; each of a row's copies has the leverage
         // of one observation, the row's own
-        let info = match &self.weights {
-            Some(f) => {
-                let wf: Vec<f64> = w.iter().zip(f).map(|(w, f)| w * f).collect();
-                crate::linalg::weighted_gram(&self.x, p, &wf)
-            }
-            None => crate::linalg::weighted_gram(&self.x, p, &w),
+        let wf: Vec<f64> = match &self.weights {
+            Some(f) => w.iter().zip(f).map(|(w, f)| w * f).collect(),
+            None => w.clone(),
         };
+        let info = self
+            .x
+            .windows(p, |start, xw| {
+                crate::linalg::weighted_gram(xw, p, &wf[start..start + xw.len() / p])
+            })
+            .into_iter()
+            .reduce(|a, b| a + b)?;
         let inverse = info.cholesky()?.inverse();
-        Some(crate::linalg::leverages(&self.x, p, &w, &inverse))
+        let h = self.x.windows(p, |start, xw| {
+            crate::linalg::leverages(xw, p, &w[start..start + xw.len() / p], &inverse)
+        });
+        Some(h.concat())
     }
 
     fn separation(

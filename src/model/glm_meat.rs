@@ -43,16 +43,14 @@ impl<F: Family> Glm<F> {
             hessian: true,
             scores: false,
         };
-        pass_leaving(
-            &self.x,
-            p,
-            &theta[..p],
-            has_aux,
-            Known::default(),
-            want,
-            row,
-        )
-        .hessian
+        self.x
+            .windows(p, |start, xw| {
+                let row = |i: usize, eta: f64| row(start + i, eta);
+                pass_leaving(xw, p, &theta[..p], has_aux, Known::default(), want, row)
+            })
+            .into_iter()
+            .reduce(crate::model::Evaluation::merge)?
+            .hessian
     }
 }
 

@@ -51,6 +51,7 @@ impl<F: Family> Glm<F> {
                 let t = self.family.row(self.link, self.y[i], m, eta, &a);
                 Separation::exists_certified(&[s], &[t.d1], &[-t.d2], &[dot(row, &delta)])
             });
+            self.x.release_all();
             if certified {
                 return Ok(None);
             }

@@ -28,7 +28,7 @@ pub(crate) enum Block {
         /// The coefficients' parameters, named.
         params: Vec<Param>,
         /// The design, row-major, shared with the caller's [`Design`].
-        x: Arc<Vec<f64>>,
+        x: Arc<crate::data::Store>,
         /// Columns.
         p: usize,
         /// The design as a tensor, made on first use by the whole-data autodiff path.
