@@ -1,14 +1,19 @@
-//! Out-of-core fits: with a memory budget smaller than the design, the CSV reader writes the
-//! design to an unnamed spill file and every pass of the fit reads it a window at a time. The
+//! Out-of-core fits: with a memory budget smaller than the design, the CSV and Parquet readers
+//! write the design to an unnamed spill file and every pass of the fit reads it a window at a time. The
 //! estimates, standard errors (model-based and robust) and log-likelihood must be those of the
 //! fit in memory to 1e-10 (the sums are the same sums, added window by window), and nothing may
 //! be left in the spill directory. (Peak memory is measured by `benches/out_of_core.sh`, not
 //! here.)
 
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch};
 use mle::data::{DesignBuilder, ModelFrame, ResponseSpec, write_csv};
 use mle::model::ModelKind;
 use mle::optim::CovType;
 use mle::{FitOptions, FitResult, fit_frame};
+use parquet::arrow::ArrowWriter;
+use parquet::file::properties::WriterProperties;
 
 /// The agreement the issue asks of an out-of-core fit with the fit in memory.
 const REL: f64 = 1e-10;
@@ -17,12 +22,34 @@ const REL: f64 = 1e-10;
 /// passes go over many windows (a quarter of the budget each).
 const BUDGET: usize = 200_000;
 
-fn data(model: &str, dir: &std::path::Path) -> std::path::PathBuf {
+/// The simulated data of `model`, as CSV and as Parquet (row groups of 5,000 rows, the whole
+/// numbers of the response as int64).
+fn data(model: &str, dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let kind: ModelKind = model.parse().unwrap();
     let (columns, _) = mle::simulate::simulate(kind, 40_000, 5, 11).unwrap();
-    let path = dir.join(format!("{model}.csv"));
-    write_csv(&path, &columns).unwrap();
-    path
+    let csv = dir.join(format!("{model}.csv"));
+    write_csv(&csv, &columns).unwrap();
+    let arrays: Vec<(String, ArrayRef)> = columns
+        .iter()
+        .map(|(name, v)| {
+            let array: ArrayRef = if name == "y" && model != "gaussian" {
+                Arc::new(Int64Array::from_iter_values(v.iter().map(|&y| y as i64)))
+            } else {
+                Arc::new(Float64Array::from(v.clone()))
+            };
+            (name.clone(), array)
+        })
+        .collect();
+    let batch = RecordBatch::try_from_iter(arrays).unwrap();
+    let parquet = dir.join(format!("{model}.parquet"));
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(5_000))
+        .build();
+    let file = std::fs::File::create(&parquet).unwrap();
+    let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props)).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    (csv, parquet)
 }
 
 fn frame(path: &std::path::Path, budget: Option<usize>, spill: &std::path::Path) -> ModelFrame {
@@ -53,23 +80,27 @@ fn an_out_of_core_fit_is_the_fit_in_memory() {
     let dir = tempfile::tempdir().unwrap();
     let spill = tempfile::tempdir().unwrap();
     for model in ["logistic", "poisson", "gaussian"] {
-        let path = data(model, dir.path());
-        let (memory, disk) = (
-            frame(&path, None, spill.path()),
-            frame(&path, Some(BUDGET), spill.path()),
-        );
+        let (csv, parquet) = data(model, dir.path());
+        let memory = frame(&csv, None, spill.path());
         assert_eq!(memory.design.spill_bytes(), None);
-        assert_eq!(disk.design.spill_bytes(), Some(40_000 * 6 * 8), "{model}");
-        assert_eq!(disk.design, memory.design);
-        for cov in [CovType::Model, CovType::Hc1, CovType::Hc3] {
-            let (a, b) = (run(model, &disk, cov), run(model, &memory, cov));
-            close(&format!("{model} ℓ"), a.log_likelihood, b.log_likelihood);
-            for (p, q) in a.params.iter().zip(&b.params) {
-                let what = format!("{model} {cov:?} {}", p.name);
-                close(&what, p.estimate, q.estimate);
-                close(&what, p.std_error.unwrap(), q.std_error.unwrap());
+        for path in [&csv, &parquet] {
+            let disk = frame(path, Some(BUDGET), spill.path());
+            assert_eq!(disk.design.spill_bytes(), Some(40_000 * 6 * 8), "{model}");
+            assert_eq!(disk.design, memory.design);
+            assert_eq!(disk.response, memory.response);
+            for cov in [CovType::Model, CovType::Hc1, CovType::Hc3] {
+                let (a, b) = (run(model, &disk, cov), run(model, &memory, cov));
+                close(&format!("{model} ℓ"), a.log_likelihood, b.log_likelihood);
+                for (p, q) in a.params.iter().zip(&b.params) {
+                    let what = format!("{model} {} {cov:?} {}", path.display(), p.name);
+                    close(&what, p.estimate, q.estimate);
+                    close(&what, p.std_error.unwrap(), q.std_error.unwrap());
+                }
             }
         }
+        // a Parquet design within the budget stays in memory
+        let fits = frame(&parquet, Some(usize::MAX), spill.path());
+        assert_eq!(fits.design.spill_bytes(), None);
         // nothing named in the spill directory, during the fit or after it
         assert_eq!(std::fs::read_dir(spill.path()).unwrap().count(), 0);
     }
@@ -80,7 +111,7 @@ fn an_out_of_core_fit_is_the_fit_in_memory() {
 #[test]
 fn the_command_line_says_when_the_design_is_on_disk() {
     let dir = tempfile::tempdir().unwrap();
-    let path = data("logistic", dir.path());
+    let (path, _) = data("logistic", dir.path());
     let json = |args: &[&str]| -> serde_json::Value {
         let out = assert_cmd::Command::cargo_bin("mle")
             .unwrap()

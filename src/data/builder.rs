@@ -68,9 +68,9 @@ impl DesignBuilder {
     /// CSV file's design (with its response and trials) would take more, [`DesignBuilder::read`]
     /// writes the design's rows to a spill file on disk ([`super::Store::Spill`], in
     /// [`DesignBuilder::spill_dir`]) as it reads them, and fits read it a window at a time.
-    /// Plain numeric CSV files only (the one-pass reader of [`DesignBuilder::read_csv`]); a
-    /// file that needs the general path (text, missing cells, quotes) and Parquet files are read
-    /// into memory.
+    /// Plain numeric CSV and Parquet files (the models of the one-pass reader of
+    /// [`DesignBuilder::read_csv`]: columns, no text, missing cells, offset, clusters or
+    /// weights); a file or a model that needs the general path is read into memory.
     pub fn memory(mut self, bytes: usize) -> Self {
         self.memory = Some(bytes);
         self
@@ -189,6 +189,9 @@ impl DesignBuilder {
             return self.read_csv(path);
         }
         let names = super::parquet_columns(path)?;
+        if let Some(frame) = self.spill_parquet(path, &names)? {
+            return Ok(frame);
+        }
         let formula = self.formula_of(names.iter().map(String::as_str))?;
         self.known_columns(&names, &path.display().to_string())?;
         let used = self.used_columns(&formula);

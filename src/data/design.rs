@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::rank::{Alias, aliased_columns};
+use super::rank::{Alias, aliased_columns_given};
 use super::store::Store;
 
 use super::csv::shortest;
@@ -22,7 +22,7 @@ pub const INTERCEPT: &str = "intercept";
 /// assert_eq!(x.names(), &["intercept", "x"]);
 /// assert_eq!(x.row(1), &[1.0, 2.0]);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Design {
     names: Vec<String>,
     /// Shared, not copied, by the models built on this design.
@@ -31,6 +31,17 @@ pub struct Design {
     intercept: bool,
     /// The aliased columns ([`super::rank`]), found once on first use and shared by clones.
     aliased: Arc<OnceLock<Vec<Alias>>>,
+}
+
+/// Equal names, intercept and values, wherever the values live (the cache of aliased columns
+/// aside).
+impl PartialEq for Design {
+    fn eq(&self, other: &Self) -> bool {
+        self.names == other.names
+            && self.n == other.n
+            && self.intercept == other.intercept
+            && *self.values == *other.values
+    }
 }
 
 impl Design {
@@ -163,7 +174,14 @@ impl Design {
     /// coefficients; [`super::rank`]), in order. Found by one pass over the rows on first use.
     pub fn aliased(&self) -> &[Alias] {
         self.aliased.get_or_init(|| {
-            let aliased = aliased_columns(&self.values, self.n_cols(), &self.names);
+            // XᵀX window by window; the QR (a design near rank deficiency) over all rows
+            let p = self.n_cols();
+            let g = self
+                .values
+                .windows(p, |_, w| crate::linalg::gram(w, p))
+                .into_iter()
+                .fold(nalgebra::DMatrix::zeros(p, p), |a, b| a + b);
+            let aliased = aliased_columns_given(&g, &self.values, p, &self.names);
             self.values.release_all();
             aliased
         })

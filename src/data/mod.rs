@@ -10,6 +10,7 @@ pub mod formula;
 mod frame;
 mod missing;
 mod parquet;
+mod parquet_stream;
 pub mod rank;
 mod records;
 mod store;

@@ -29,7 +29,7 @@ pub fn is_parquet(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"))
 }
 
-fn error(path: &Path, message: impl std::fmt::Display) -> MleError {
+pub(super) fn error(path: &Path, message: impl std::fmt::Display) -> MleError {
     MleError::Csv {
         path: path.to_path_buf(),
         message: message.to_string(),
@@ -51,7 +51,7 @@ pub fn parquet_columns(path: impl AsRef<Path>) -> Result<Vec<String>> {
         .collect())
 }
 
-fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>> {
+pub(super) fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>> {
     let file = File::open(path).map_err(|source| MleError::Io {
         path: path.to_path_buf(),
         source,
@@ -177,7 +177,7 @@ fn strings(a: &ArrayRef) -> Option<Vec<String>> {
 }
 
 /// The value of row `i` as a number, for the numeric types.
-fn numbers(a: &ArrayRef) -> Option<Box<dyn Fn(usize) -> f64 + '_>> {
+pub(super) fn numbers(a: &ArrayRef) -> Option<Box<dyn Fn(usize) -> f64 + '_>> {
     macro_rules! of {
         ($t:ty) => {{
             let p = a.as_primitive::<$t>();

@@ -17,7 +17,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::linalg::{block_rows, gram, jacobi_scaling};
+use crate::linalg::{block_rows, jacobi_scaling};
 
 /// A column whose part outside the span of the kept columns before it is at most this fraction
 /// of its norm is aliased (R's `glm.fit` uses `1e-11`, `lm` `1e-7`).
@@ -69,8 +69,20 @@ fn shortest_digits(v: f64) -> String {
 }
 
 /// The aliased columns of the row-major `n × p` design `x` with column `names`, in order.
+#[cfg(test)]
 pub(crate) fn aliased_columns(x: &[f64], p: usize, names: &[String]) -> Vec<Alias> {
-    if full_rank_by_gram(&gram(x, p)) {
+    aliased_columns_given(&crate::linalg::gram(x, p), x, p, names)
+}
+
+/// The aliased columns of the row-major design `x` of `p` columns with column `names`, in
+/// order, with `XᵀX` formed already (`g`).
+pub(crate) fn aliased_columns_given(
+    g: &DMatrix<f64>,
+    x: &[f64],
+    p: usize,
+    names: &[String],
+) -> Vec<Alias> {
+    if full_rank_by_gram(g) {
         return Vec::new();
     }
     let (r, _, norms) = blocked_qr(x, None, p);
@@ -192,6 +204,7 @@ pub(crate) fn blocked_qr(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::linalg::gram;
 
     fn names(k: usize) -> Vec<String> {
         (0..k).map(|j| format!("x{j}")).collect()

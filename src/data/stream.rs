@@ -109,12 +109,26 @@ impl DesignBuilder {
         if rows.n == 0 {
             return Ok(None);
         }
-        let source = path.display().to_string();
         let Rows { n, x, y, m, .. } = rows.finish(p);
         let x: Store = match spill {
             Some(writer) => writer.finish()?,
             None => x.into(),
         };
+        self.plain_frame(path, plan, n, x, y, m).map(Some)
+    }
+
+    /// The frame of the `n` rows read by `plan` from `path`: design values `x`, responses `y`,
+    /// trials `m` (read from a column, else empty).
+    pub(super) fn plain_frame(
+        &self,
+        path: &Path,
+        plan: Plan,
+        n: usize,
+        x: Store,
+        y: Vec<f64>,
+        m: Vec<f64>,
+    ) -> Result<ModelFrame> {
+        let source = path.display().to_string();
         let trials = match &plan.trials {
             Some(Trials::Column) => Some(m),
             Some(Trials::Constant(value)) => Some(vec![*value; n]),
@@ -133,13 +147,13 @@ impl DesignBuilder {
         let design = Design::from_rows(&source, plan.names, x, n, plan.intercept, true)?;
         let mut frame = ModelFrame::new(&source, design, plan.response_name, y, trials)?;
         frame.terms = Some(terms);
-        Ok(Some(frame))
+        Ok(frame)
     }
 }
 
 /// Where a field of a line goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Slot {
+pub(super) enum Slot {
     Skip,
     Response,
     Trials,
@@ -148,7 +162,7 @@ enum Slot {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Trials {
+pub(super) enum Trials {
     /// Read from a column of the file.
     Column,
     Constant(f64),
@@ -156,13 +170,13 @@ enum Trials {
 
 /// What becomes of each field of a line.
 #[derive(Debug)]
-struct Plan {
-    slots: Vec<Slot>,
+pub(super) struct Plan {
+    pub(super) slots: Vec<Slot>,
     /// The design's column names, the intercept first if there is one.
-    names: Vec<String>,
-    intercept: bool,
+    pub(super) names: Vec<String>,
+    pub(super) intercept: bool,
     response_name: String,
-    trials: Option<Trials>,
+    pub(super) trials: Option<Trials>,
 }
 
 impl Plan {
@@ -170,7 +184,7 @@ impl Plan {
     /// decide (a level response, a name missing from the header or used twice, a column that
     /// would play two parts, a covariate named like the intercept, an offset, clusters,
     /// weights).
-    fn new(builder: &DesignBuilder, headers: &[String]) -> Option<Self> {
+    pub(super) fn new(builder: &DesignBuilder, headers: &[String]) -> Option<Self> {
         let ResponseSpec::Column(response) = &builder.response else {
             return None;
         };

@@ -41,16 +41,20 @@ impl<F: Family> Glm<F> {
             let beta = &theta[..p];
             let offset = self.offset.as_deref();
             // one parallel pass, nothing allocated: every row with a side keeps the sign of its weight
-            let certified = self.x.par_chunks_exact(p).enumerate().all(|(i, row)| {
-                let s = side(i).unwrap_or(0.0);
-                if s == 0.0 {
-                    return true;
-                }
-                let eta = dot(row, beta) + offset.map_or(0.0, |o| o[i]);
-                let m = trials.map_or(1.0, |m| m[i]);
-                let t = self.family.row(self.link, self.y[i], m, eta, &a);
-                Separation::exists_certified(&[s], &[t.d1], &[-t.d2], &[dot(row, &delta)])
+            let certified = self.x.windows(p, |start, xw| {
+                xw.par_chunks_exact(p).enumerate().all(|(i, row)| {
+                    let i = start + i;
+                    let s = side(i).unwrap_or(0.0);
+                    if s == 0.0 {
+                        return true;
+                    }
+                    let eta = dot(row, beta) + offset.map_or(0.0, |o| o[i]);
+                    let m = trials.map_or(1.0, |m| m[i]);
+                    let t = self.family.row(self.link, self.y[i], m, eta, &a);
+                    Separation::exists_certified(&[s], &[t.d1], &[-t.d2], &[dot(row, &delta)])
+                })
             });
+            let certified = certified.into_iter().all(|c| c);
             self.x.release_all();
             if certified {
                 return Ok(None);

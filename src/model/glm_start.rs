@@ -38,12 +38,13 @@ use super::evaluation::Want;
 use super::family::{Aux, Family, Start};
 use super::link::Link;
 use super::pass::{RowTerms, pass};
+use crate::data::Store;
 use crate::linalg::{jacobi_scaling, linear_predictor};
 
 /// The rows' data a start is computed from.
 pub(crate) struct StartData<'a> {
-    /// The row-major `n × p` design.
-    pub x: &'a [f64],
+    /// The row-major `n × p` design (read window by window where it is spilled).
+    pub x: &'a Store,
     pub p: usize,
     pub y: &'a [f64],
     pub trials: Option<&'a [f64]>,
@@ -87,7 +88,11 @@ fn refined_start<F: Family>(
         return Some((beta, f64::NAN));
     }
     let bounded = link != Link::Log && link != Link::Identity;
-    let mut eta = linear_predictor(data.x, data.p, &beta);
+    let p = data.p;
+    let mut eta = data
+        .x
+        .windows(p, |_, xw| linear_predictor(xw, p, &beta))
+        .concat();
     if let Some(o) = data.offset {
         eta.iter_mut().zip(o).for_each(|(e, o)| *e += o);
     }
@@ -163,14 +168,15 @@ pub(crate) fn irls_start<F: Family>(
         let r = z - eta;
         RowTerms::new(-0.5 * w * r * r, w * r, -w)
     };
-    let e = pass(
-        data.x,
-        data.p,
-        &vec![0.0; data.p],
-        false,
-        Want::HESSIAN,
-        quadratic,
-    );
+    let zero = vec![0.0; data.p];
+    let e = data
+        .x
+        .windows(data.p, |start, xw| {
+            let quadratic = |i: usize, eta: f64| quadratic(start + i, eta);
+            pass(xw, data.p, &zero, false, Want::HESSIAN, quadratic)
+        })
+        .into_iter()
+        .reduce(super::Evaluation::merge)?;
     if unusable.load(Ordering::Relaxed) {
         return None;
     }
@@ -194,7 +200,7 @@ mod tests {
     use crate::model::family::{Gaussian, Poisson};
 
     /// The rows of an intercept and one covariate (row-major `x`) with responses `y`.
-    fn two_columns<'a>(x: &'a [f64], y: &'a [f64]) -> StartData<'a> {
+    fn two_columns<'a>(x: &'a Store, y: &'a [f64]) -> StartData<'a> {
         StartData {
             x,
             p: 2,
@@ -213,7 +219,8 @@ mod tests {
     fn poisson_start_solves_the_weighted_normal_equations() {
         let x = [1.0, 0.0, 1.0, 1.0, 1.0, 2.0, 1.0, 3.0, 1.0, 4.0];
         let y = [0.0, 2.0, 3.0, 5.0, 11.0];
-        let data = two_columns(&x, &y);
+        let store = Store::from(x.to_vec());
+        let data = two_columns(&store, &y);
         let beta = irls_start(&Poisson, Link::Log, &data).unwrap();
         let mut normal = [0.0; 2];
         for (i, row) in x.chunks(2).enumerate() {
@@ -232,7 +239,8 @@ mod tests {
     fn no_start_without_means() {
         let x = [1.0, 0.0, 1.0, 1.0, 1.0, 2.0];
         let y = [0.0, 1.5, 1.0];
-        let data = two_columns(&x, &y);
+        let store = Store::from(x.to_vec());
+        let data = two_columns(&store, &y);
         assert!(irls_start(&Gaussian, Link::Identity, &data).is_none());
     }
 }
