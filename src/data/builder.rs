@@ -4,7 +4,9 @@
 use super::dataset::{Column, Dataset, list_names};
 use super::design::{INTERCEPT, finite};
 use super::formula::{Formula, Terms, evaluate};
-use super::frame::{ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec, cluster_labels};
+use super::frame::{
+    ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec, cluster_labels, is_frequency_weight,
+};
 use super::missing::Missing;
 use crate::error::{MleError, Result};
 
@@ -332,10 +334,7 @@ impl DesignBuilder {
 /// The frequency weights of `column`: whole numbers ≥ 1 (the rows of weight 0 are gone).
 fn frequency_weights(data: &Dataset, column: &str) -> Result<Vec<f64>> {
     let w = finite(data, column)?;
-    match w
-        .iter()
-        .position(|&w| !(w >= 1.0 && w.fract() == 0.0 && w < 2f64.powi(53)))
-    {
+    match w.iter().position(|&w| !is_frequency_weight(w)) {
         Some(i) => Err(data.bad_value(
             i + 1,
             column,

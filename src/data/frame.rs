@@ -166,6 +166,17 @@ impl ModelFrame {
     }
 }
 
+/// Whether `w` can be a frequency weight: a whole number of observations, at least 1 (and
+/// below 2⁵³, where every `f64` is whole and counts stop being exact).
+pub fn is_frequency_weight(w: f64) -> bool {
+    (1.0..9_007_199_254_740_992.0).contains(&w) && w.fract() == 0.0
+}
+
+/// The observations that `rows` rows stand for: `Σwᵢ` with frequency weights, else `rows`.
+pub fn observations(rows: usize, weights: Option<&[f64]>) -> usize {
+    weights.map_or(rows, |w| w.iter().sum::<f64>() as usize)
+}
+
 /// The cluster label of each row of `column` in `data`: its distinct values (numbers or text)
 /// numbered in order of first appearance.
 ///

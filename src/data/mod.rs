@@ -22,7 +22,9 @@ pub use csv::{NamedColumn, read_csv, shortest, write_csv, write_csv_to};
 pub use dataset::{Column, Dataset};
 pub use design::{Design, INTERCEPT};
 pub use formula::{Formula, Terms};
-pub use frame::{ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec};
+pub use frame::{
+    ModelFrame, OffsetSpec, ResponseSpec, TrialsSpec, is_frequency_weight, observations,
+};
 pub use missing::{MISSING, Missing, is_missing};
 pub use parquet::{is_parquet, parquet_columns, read_parquet};
 pub use rank::{Alias, RANK_TOL};

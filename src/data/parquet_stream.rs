@@ -15,7 +15,7 @@ use parquet::arrow::ProjectionMask;
 use super::builder::DesignBuilder;
 use super::frame::ModelFrame;
 use super::parquet::{error, numbers, open};
-use super::store::SpillWriter;
+use super::store::{SpillWriter, over_budget};
 use super::stream::{Plan, Slot, Trials};
 use crate::error::Result;
 
@@ -41,7 +41,7 @@ impl DesignBuilder {
         let n = usize::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
         let p = plan.names.len();
         let trials = plan.trials == Some(Trials::Column);
-        if n == 0 || n.saturating_mul(8 * (p + 1 + usize::from(trials))) <= budget {
+        if n == 0 || !over_budget(n, p, trials, budget) {
             return Ok(None);
         }
         // the columns read, in the file's order: the batches' columns

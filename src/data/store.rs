@@ -233,6 +233,12 @@ impl SpillWriter {
     }
 }
 
+/// Whether `rows` rows of a `p`-column design, with their response (and trials), take more
+/// than `budget` bytes: the rule by which a reader spills the design.
+pub(crate) fn over_budget(rows: usize, p: usize, trials: bool, budget: usize) -> bool {
+    rows.saturating_mul(8 * (p + 1 + usize::from(trials))) > budget
+}
+
 /// A size in bytes from text: a number with an optional unit, `B`, `KB`, `MB`, `GB`, `TB`
 /// (powers of 1000) or `KiB`, `MiB`, `GiB`, `TiB` (powers of 1024), case aside.
 ///

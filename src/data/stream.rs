@@ -12,7 +12,7 @@ use super::dataset::parse_number;
 use super::design::{Design, INTERCEPT};
 use super::formula::{Formula, Terms};
 use super::frame::{ModelFrame, ResponseSpec, TrialsSpec};
-use super::store::{SpillWriter, Store};
+use super::store::{SpillWriter, Store, over_budget};
 use crate::alloc::reserve_total;
 use crate::error::{MleError, Result};
 
@@ -82,7 +82,7 @@ impl DesignBuilder {
             let expected = (size * read as f64 / bytes_read as f64 * 1.01) as usize;
             if spill.is_none()
                 && let Some(budget) = self.memory
-                && expected.saturating_mul(8 * (p + 1 + usize::from(trials))) > budget
+                && over_budget(expected, p, trials, budget)
             {
                 // a pass holds a quarter of the budget of design at once
                 let mut writer = SpillWriter::create(&self.spill_directory(), budget / 4)?;

@@ -249,7 +249,7 @@ pub fn sandwich(
     } else {
         scores
     };
-    let n_obs = weights.map_or(n, |w| w.iter().sum::<f64>() as usize);
+    let n_obs = crate::data::observations(n, weights);
     if let Some(labels) = clusters.iter().find(|l| l.len() != n) {
         return Err(RobustError::ClusterLength {
             labels: labels.len(),

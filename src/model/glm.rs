@@ -240,9 +240,7 @@ impl<F: Family> Glm<F> {
             trials: response.trials.map(<[f64]>::to_vec),
             offset: response.offset.map(<[f64]>::to_vec),
             weights: response.weights.map(<[f64]>::to_vec),
-            n_obs: response
-                .weights
-                .map_or(n, |w| w.iter().sum::<f64>() as usize),
+            n_obs: crate::data::observations(n, response.weights),
             constant,
             constant_total,
             aux_weight,
@@ -356,10 +354,7 @@ fn row_values(
 
 /// What is wrong with frequency weights, if anything: each must be a whole number ≥ 1.
 pub(crate) fn check_weights(w: &[f64]) -> std::result::Result<(), String> {
-    match w
-        .iter()
-        .position(|&w| !(w.is_finite() && w >= 1.0 && w.fract() == 0.0 && w < 2f64.powi(53)))
-    {
+    match w.iter().position(|&w| !crate::data::is_frequency_weight(w)) {
         None => Ok(()),
         Some(i) if w[i] == 0.0 => Err(format!(
             "row {}: frequency weight 0 (leave the row out; the command line does)",

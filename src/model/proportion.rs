@@ -132,7 +132,7 @@ impl Proportion {
             log_choose: backend::vector(&log_choose, device),
             k_total,
             m_total,
-            n: weights.map_or(successes.len(), |w| w.iter().sum::<f64>() as usize),
+            n: crate::data::observations(successes.len(), weights),
             weights: weights.map(<[f64]>::to_vec),
             device: device.clone(),
         })
