@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::data::{INTERCEPT, ModelFrame, OffsetSpec, Terms};
+use crate::data::{Formula, INTERCEPT, ModelFrame, OffsetSpec, Terms};
 use crate::error::{MleError, Result};
 use crate::inference::FitResult;
 use crate::model::{Constraint, Link, ModelKind};
@@ -196,7 +196,37 @@ impl SavedModel {
         for (p, (_, constraint)) in fit.params.iter().zip(&expected) {
             check_param(p, *constraint)?;
         }
+        if let Some(terms) = &self.terms {
+            check_terms(terms, self.intercept, &self.columns)?;
+        }
         check_fit_numbers(fit)
+    }
+}
+
+/// A saved formula that parses, with the intercept of the saved columns, and (for a formula
+/// of plain columns, which codes each column as itself) those very columns in order; a formula
+/// with factors is held to its columns when it codes new data.
+fn check_terms(
+    terms: &Terms,
+    intercept: bool,
+    columns: &[String],
+) -> std::result::Result<(), String> {
+    let formula = Formula::parse(&terms.formula)
+        .map_err(|e| format!("its formula \"{}\" does not parse: {e}", terms.formula))?;
+    if terms.intercept != intercept {
+        return Err(format!(
+            "its formula \"{}\" and its columns disagree on the intercept",
+            terms.formula
+        ));
+    }
+    match formula.plain_columns() {
+        Some(plain) if plain != columns => Err(format!(
+            "its formula \"{}\" has the columns [{}], its fit [{}]",
+            terms.formula,
+            plain.join(", "),
+            columns.join(", ")
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -93,6 +93,15 @@ impl SavedModel {
             data
         };
         let (design, from_formula) = terms.design(data)?;
+        if design.covariates() != self.columns.as_slice() {
+            return Err(MleError::Design(format!(
+                "the saved formula \"{}\" codes the columns [{}] from these data, but the saved \
+                 fit is of [{}]: the model file was changed after it was written",
+                terms.formula,
+                design.covariates().join(", "),
+                self.columns.join(", ")
+            )));
+        }
         let offset = self.offset.as_ref().map(|o| o.read(data)).transpose()?;
         let offset = match (offset, from_formula) {
             (Some(a), Some(b)) => Some(a.iter().zip(&b).map(|(a, b)| a + b).collect()),

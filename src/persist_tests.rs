@@ -63,6 +63,29 @@ fn refused(result: Result<SavedModel>, words: &str) {
     assert!(text.contains("m.json") && text.contains(words), "{text}");
 }
 
+/// A saved formula that does not parse, disagrees on the intercept, or names other columns
+/// than the fit's (in another order) is refused on load, not at prediction.
+#[test]
+fn a_changed_formula_is_refused() {
+    let (model, _) = saved();
+    let formula =
+        |text: &'static str| move |v: &mut serde_json::Value| v["terms"]["formula"] = text.into();
+    refused(
+        load_edited(&model, formula("$ ~ x1 + x2")),
+        "does not parse",
+    );
+    refused(
+        load_edited(&model, formula("y ~ x2 + x1")),
+        "has the columns [x2, x1]",
+    );
+    refused(
+        load_edited(&model, |v| v["terms"]["intercept"] = false.into()),
+        "intercept",
+    );
+    // as written, it loads
+    assert!(load_edited(&model, |_| {}).is_ok());
+}
+
 #[test]
 fn a_saved_model_reads_back_equal_and_predicts() {
     let (model, data) = saved();
