@@ -141,9 +141,9 @@ pub enum MleError {
     Json(#[from] serde_json::Error),
 }
 
-/// `z = 1·x + 1·w; v = 0`.
+/// `z = 1·x + 1·w; 'c' is constant (every row is 5)`.
 fn relations(aliased: &[crate::data::Alias]) -> String {
-    let r: Vec<String> = aliased.iter().map(|a| a.relation()).collect();
+    let r: Vec<String> = aliased.iter().map(crate::data::Alias::describe).collect();
     r.join("; ")
 }
 

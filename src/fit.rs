@@ -150,8 +150,12 @@ pub fn fit_observed<M: Model + ?Sized>(
     let mut separation = None;
     // (not after the iteration limit: the fit is reported as not converged, and a linear
     // program over every row is not spent on an iterate that was cut short)
-    if options.l2.is_none_or(|l| l == 0.0) && reason != StopReason::MaxIterations {
-        match model.separation(&theta, &g_final, &info) {
+    if !options.existence_known
+        && options.l2.is_none_or(|l| l == 0.0)
+        && reason != StopReason::MaxIterations
+    {
+        let all: Vec<usize> = (0..theta.len()).collect();
+        match model.separation(&theta, &all, &g_final, &info) {
             Ok(Some(s)) => {
                 reason = StopReason::Separation;
                 warnings.push(s.explain());

@@ -31,7 +31,32 @@ pub(crate) fn gram(x: &[f64], p: usize) -> DMatrix<f64> {
 
 /// `η = Xβ` for the row-major `n × p` design `x`.
 pub(crate) fn linear_predictor(x: &[f64], p: usize, beta: &[f64]) -> Vec<f64> {
-    x.chunks_exact(p).map(|r| dot(r, beta)).collect()
+    debug_assert_eq!(beta.len(), p);
+    let mut eta = Vec::with_capacity(x.len() / p.max(1));
+    linear_predictor_into(&mut eta, x, beta);
+    eta
+}
+
+/// `η = Xβ` for the row-major block `xb` into `eta`, four rows at a time (four independent sums
+/// in flight).
+pub(crate) fn linear_predictor_into(eta: &mut Vec<f64>, xb: &[f64], beta: &[f64]) {
+    let p = beta.len();
+    eta.clear();
+    let mut fours = xb.chunks_exact(4 * p);
+    for x in &mut fours {
+        let (x0, x) = x.split_at(p);
+        let (x1, x) = x.split_at(p);
+        let (x2, x3) = x.split_at(p);
+        let mut e = [0.0; 4];
+        for j in 0..p {
+            e[0] += x0[j] * beta[j];
+            e[1] += x1[j] * beta[j];
+            e[2] += x2[j] * beta[j];
+            e[3] += x3[j] * beta[j];
+        }
+        eta.extend_from_slice(&e);
+    }
+    eta.extend(fours.remainder().chunks_exact(p).map(|r| dot(r, beta)));
 }
 
 /// `Σ aⱼ bⱼ`.

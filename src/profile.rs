@@ -119,7 +119,11 @@ pub fn profile_interval<M: Model + ?Sized>(
     let mut gap = |u: f64, start: &mut Vec<f64>| -> Result<f64> {
         let theta_j = c.to_natural(u);
         start[j] = theta_j;
-        let restricted = options.clone().fix(name, theta_j).start(start.clone());
+        let restricted = options
+            .clone()
+            .existence_known()
+            .fix(name, theta_j)
+            .start(start.clone());
         let r = crate::fit(model, &restricted)?;
         refits += 1;
         if r.log_likelihood > ll_hat + slack {
@@ -278,7 +282,11 @@ pub fn profile_curve<M: Model + ?Sized>(
             let delta = sign * reach * k as f64 / points as f64;
             let theta_j = c.to_natural(u_hat + delta * se_u);
             start[j] = theta_j;
-            let restricted = options.clone().fix(name, theta_j).start(start.clone());
+            let restricted = options
+                .clone()
+                .existence_known()
+                .fix(name, theta_j)
+                .start(start.clone());
             let Ok(r) = crate::fit(model, &restricted) else {
                 break;
             };

@@ -84,14 +84,28 @@ fn unknown_constant_and_duplicated_columns() {
         matches!(err, MleError::UnknownColumn { .. }) && err.to_string().contains("x, y"),
         "{err}"
     );
-    let err = build("x,c,y\n1,5,0\n2,5,1\n3,5,1\n", "y")
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("'c' is constant"), "{err}");
-    let err = build("x,w,y\n1,1,0\n2,2,1\n3,3,1\n", "y")
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("'w' is identical to column 'x'"), "{err}");
+    // a constant column (with the intercept) and a copy of another are aliased: the frame is
+    // built, the rank check refuses them by name, and dropping aliased columns drops them
+    for (content, said, kept) in [
+        (
+            "x,c,y\n1,5,0\n2,5,1\n3,5,1\n",
+            "'c' is constant (every row is 5)",
+            ["intercept", "x"],
+        ),
+        (
+            "x,w,y\n1,1,0\n2,2,1\n3,3,1\n",
+            "'w' is identical to column 'x'",
+            ["intercept", "x"],
+        ),
+    ] {
+        let frame = build(content, "y").unwrap();
+        let err = frame.design.check_rank().unwrap_err();
+        assert!(matches!(err, MleError::Collinear { .. }), "{err}");
+        assert!(err.to_string().contains(said), "{err}");
+        let (dropped, aliased) = frame.without_aliased();
+        assert_eq!(dropped.design.names(), kept);
+        assert_eq!(aliased.len(), 1);
+    }
 }
 
 #[test]

@@ -214,3 +214,74 @@ fn a_collinear_design_exits_3_naming_the_combination_or_is_reduced() {
         assert_eq!(names, ["intercept", "x1", "x2"], "{command}");
     }
 }
+
+#[test]
+fn constant_and_copied_columns_are_aliased_and_dropped_on_request() {
+    // c is constant and w a copy of x: both are named (exit 3), or dropped and reported with
+    // --drop-collinear, as R's glm reports them as aliased (coefficients NA)
+    let file = tempfile::NamedTempFile::with_suffix(".csv").unwrap();
+    let mut text = String::from("y,x,c,w\n");
+    for i in 0..12 {
+        let x = f64::from((i * 7) % 11) * 0.5;
+        text += &format!("{},{x},5,{x}\n", i % 2);
+    }
+    std::fs::write(file.path(), text).unwrap();
+    let path = file.path().display().to_string();
+    let out = mle()
+        .args(["fit", "logistic", "--data", &path, "--y", "y"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("'c' is constant (every row is 5)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("'w' is identical to column 'x'"),
+        "{stderr}"
+    );
+    for command in ["fit", "ols"] {
+        let mut args = vec![command];
+        if command == "fit" {
+            args.push("logistic");
+        }
+        args.extend(["--data", &path, "--y", "y", "--drop-collinear", "--json"]);
+        let out = mle().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{command}");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let aliased: Vec<&str> = v["aliased"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["column"].as_str().unwrap())
+            .collect();
+        assert_eq!(aliased, ["c", "w"], "{command}");
+        let names: Vec<&str> = v["params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["intercept", "x"], "{command}");
+    }
+}
+
+#[test]
+fn restricted_fits_are_checked_among_their_free_coefficients() {
+    // quasi.csv is separated by z alone: with x held fixed the restricted fit is still
+    // separated by z (exit 1, no answer); with z held fixed the others have a maximum
+    let path = existence("quasi.csv");
+    let (code, v, stderr) = fit_json(&[
+        "logistic", "--data", &path, "--y", "y", "--x", "x,z", "--fix", "x=0.5",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(separating(&v), reference_infinite("quasi"), "{stderr}");
+    assert!(stderr.contains("--firth"), "{stderr}");
+    let (code, v, stderr) = fit_json(&[
+        "logistic", "--data", &path, "--y", "y", "--x", "x,z", "--fix", "z=2",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(v.get("separation").is_none(), "{v}");
+    assert_eq!(v["converged"], true);
+}

@@ -48,8 +48,9 @@ impl Design {
     /// A design from named covariate columns, with an intercept column in front if asked.
     ///
     /// # Errors
-    /// [`MleError::Design`] when lengths differ, a value is not finite, a column is constant
-    /// (with an intercept) or repeats another, or there are no columns at all.
+    /// [`MleError::Design`] when lengths differ, a value is not finite, or there are no columns
+    /// at all. A constant column (with an intercept) or one that repeats another is aliased:
+    /// [`Design::check_rank`] refuses it by name and [`Design::without_aliased`] drops it.
     pub fn from_columns<S: AsRef<str>>(
         names: &[S],
         columns: &[Vec<f64>],
@@ -68,7 +69,7 @@ impl Design {
             )));
         }
         let n = columns.first().map_or(0, Vec::len);
-        Self::assemble("data", &cols, n, intercept, true)
+        Self::assemble("data", &cols, n, intercept)
     }
 
     /// The design of new rows for prediction: the named columns of `data` (which must exist and
@@ -85,16 +86,10 @@ impl Design {
         for name in columns {
             cols.push((name.as_ref(), finite(data, name.as_ref())?));
         }
-        Self::assemble(data.source(), &cols, data.n_rows(), intercept, false)
+        Self::assemble(data.source(), &cols, data.n_rows(), intercept)
     }
 
-    fn assemble(
-        source: &str,
-        cols: &[(&str, &[f64])],
-        n: usize,
-        intercept: bool,
-        identify: bool,
-    ) -> Result<Self> {
+    fn assemble(source: &str, cols: &[(&str, &[f64])], n: usize, intercept: bool) -> Result<Self> {
         let p = cols.len() + usize::from(intercept);
         for (name, col) in cols {
             if col.len() != n {
@@ -133,19 +128,17 @@ impl Design {
             }
             values.extend(cols.iter().map(|(_, c)| c[i]));
         }
-        Self::from_rows(source, names, values, n, intercept, identify)
+        Self::from_rows(source, names, values, n, intercept)
     }
 
     /// A design from its finite row-major `values` (`n` rows of `names.len()`, the intercept's
-    /// ones first if `intercept`), checked as [`Design::from_columns`] checks its columns when
-    /// `identify`.
+    /// ones first if `intercept`).
     pub(super) fn from_rows(
         source: &str,
         names: Vec<String>,
         values: impl Into<Store>,
         n: usize,
         intercept: bool,
-        identify: bool,
     ) -> Result<Self> {
         let values: Store = values.into();
         debug_assert_eq!(values.len(), n * names.len());
@@ -156,10 +149,6 @@ impl Design {
         }
         if n == 0 {
             return Err(MleError::Design(format!("{source}: the data have no rows")));
-        }
-        if identify {
-            check_columns(source, &names, &values, intercept)?;
-            values.release_all();
         }
         Ok(Self {
             names,
@@ -181,10 +170,33 @@ impl Design {
                 .windows(p, |_, w| crate::linalg::gram(w, p))
                 .into_iter()
                 .fold(nalgebra::DMatrix::zeros(p, p), |a, b| a + b);
-            let aliased = aliased_columns_given(&g, &self.values, p, &self.names);
-            self.values.release_all();
-            aliased
+            self.aliased_given(&g)
         })
+    }
+
+    /// The aliased columns from `XᵀX` formed already.
+    fn aliased_given(&self, g: &nalgebra::DMatrix<f64>) -> Vec<Alias> {
+        let aliased = aliased_columns_given(g, &self.values, self.n_cols(), &self.names);
+        self.values.release_all();
+        aliased
+    }
+
+    /// As [`Design::check_rank`], with `XᵀX` formed already (the Gaussian model forms it), so
+    /// that deciding the rank takes no pass of its own unless the design is near deficiency.
+    ///
+    /// # Errors
+    /// As [`Design::check_rank`].
+    pub(crate) fn check_rank_given(&self, g: &nalgebra::DMatrix<f64>) -> Result<()> {
+        self.aliased.get_or_init(|| self.aliased_given(g));
+        self.check_rank()
+    }
+
+    /// Records that the design has full column rank, as a GLM's start proves it from the
+    /// `XᵀWX` it forms (`rank::full_rank_by_weighted_gram`), so that [`Design::check_rank`]
+    /// makes no pass of its own.
+    pub(crate) fn proved_full_rank(&self) {
+        // a rank decided already stays: it is the same answer
+        let _ = self.aliased.set(Vec::new());
     }
 
     /// Whether the design has full column rank.
@@ -275,31 +287,6 @@ impl Design {
             .map(|i| self.values[i * self.n_cols() + j])
             .collect()
     }
-}
-
-/// Rejects constant columns (when an intercept is present) and exact duplicates.
-fn check_columns(source: &str, names: &[String], values: &[f64], intercept: bool) -> Result<()> {
-    let p = names.len();
-    let column = |j: usize| values.iter().skip(j).step_by(p);
-    for j in usize::from(intercept)..p {
-        let first = values[j];
-        let constant = column(j).all(|v| *v == first);
-        if constant && intercept && values.len() > p {
-            return Err(MleError::Design(format!(
-                "{source}: column '{}' is constant (every row is {}); with an intercept it \
-                 cannot be estimated: drop it",
-                names[j],
-                shortest(first)
-            )));
-        }
-        if let Some(k) = (usize::from(intercept)..j).find(|&k| column(k).eq(column(j))) {
-            return Err(MleError::Design(format!(
-                "{source}: column '{}' is identical to column '{}'; drop one of them",
-                names[j], names[k]
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// A numeric column whose values are all finite.

@@ -37,6 +37,26 @@ pub struct Alias {
 }
 
 impl Alias {
+    /// What the relation means, in words where it is simple: `'c' is constant (every row is 5)`
+    /// for a multiple of the intercept (or a column of zeros), `'w' is identical to column 'x'`
+    /// for a copy of one column, else [`Alias::relation`].
+    pub fn describe(&self) -> String {
+        match self.combination.as_slice() {
+            [] => format!("'{}' is constant (every row is 0)", self.column),
+            [(name, c)] if name == crate::data::INTERCEPT => {
+                format!(
+                    "'{}' is constant (every row is {})",
+                    self.column,
+                    shortest_digits(*c)
+                )
+            }
+            [(name, c)] if shortest_digits(*c) == "1" => {
+                format!("'{}' is identical to column '{name}'", self.column)
+            }
+            _ => self.relation(),
+        }
+    }
+
     /// `z = 1·x + 1·w`, coefficients to seven significant digits.
     pub fn relation(&self) -> String {
         let terms: Vec<String> = self
@@ -87,6 +107,24 @@ pub(crate) fn aliased_columns_given(
     }
     let (r, _, norms) = blocked_qr(x, None, p);
     aliased_from_r(&r, &norms, names)
+}
+
+/// Row weights whose largest is at most this multiple of their smallest let a weighted Gram
+/// matrix `XᵀWX` decide the rank of `X` ([`full_rank_by_weighted_gram`]).
+const WEIGHT_RATIO_CLEAR: f64 = 1e8;
+
+/// Whether `XᵀWX`, with every row weight in `[low, high]`, `0 < low`, proves that `X` has full
+/// column rank by the standard of [`RANK_TOL`], so that no pass of its own is needed (a GLM's
+/// start forms `XᵀWX` anyway).
+///
+/// A scaled Cholesky pivot of `XᵀWX` above [`GRAM_CLEAR`] says that each column of `W^{1/2}X`
+/// lies more than `10⁻⁴` of its norm outside the span of the earlier ones. With `‖W^{1/2}v‖`
+/// between `√low·‖v‖` and `√high·‖v‖`, the same column of `X` then lies more than
+/// `10⁻⁴·√(low/high) ≥ 10⁻⁸` of its norm outside their span when `high/low ≤ 10⁸`
+/// (`WEIGHT_RATIO_CLEAR`): far above [`RANK_TOL`], so no column is aliased. Otherwise nothing is
+/// proved, and the rank is decided from `X` itself.
+pub(crate) fn full_rank_by_weighted_gram(g: &DMatrix<f64>, low: f64, high: f64) -> bool {
+    low > 0.0 && high.is_finite() && high <= WEIGHT_RATIO_CLEAR * low && full_rank_by_gram(g)
 }
 
 /// Whether the Cholesky factorization of the Jacobi-scaled Gram matrix succeeds with every pivot
@@ -226,6 +264,52 @@ mod tests {
         assert!((a[0].combination[0].1 - 1.0).abs() < 1e-10, "{a:?}");
         assert!((a[0].combination[1].1 - 2.0).abs() < 1e-10, "{a:?}");
         assert_eq!(a[0].relation(), "x2 = 1·x0 + 2·x1");
+    }
+
+    #[test]
+    fn a_weighted_gram_proves_full_rank_only_within_its_weight_ratio() {
+        // an intercept, a slope and a curvature: full rank; XᵀWX with row weights from 1 to 10
+        let x: Vec<f64> = (0..40)
+            .flat_map(|i| {
+                let t = f64::from(i) / 10.0;
+                [1.0, t, t * t]
+            })
+            .collect();
+        let w: Vec<f64> = (0..40).map(|i| 1.0 + f64::from(i % 10)).collect();
+        let g = crate::linalg::weighted_gram(&x, 3, &w);
+        assert!(full_rank_by_weighted_gram(&g, 1.0, 10.0));
+        // the same matrix says nothing when the weights spread beyond 1e8, or are not positive
+        assert!(!full_rank_by_weighted_gram(&g, 1.0, 1.1e8));
+        assert!(!full_rank_by_weighted_gram(&g, 0.0, 10.0));
+        // a copied column never clears
+        let copied: Vec<f64> = x.chunks(3).flat_map(|r| [r[0], r[1], r[1]]).collect();
+        let g = crate::linalg::weighted_gram(&copied, 3, &w);
+        assert!(!full_rank_by_weighted_gram(&g, 1.0, 10.0));
+        assert_eq!(
+            aliased_columns(&copied, 3, &names(3))[0].describe(),
+            "'x2' is identical to column 'x1'"
+        );
+    }
+
+    #[test]
+    fn simple_relations_are_said_in_words() {
+        let alias = |combination: Vec<(&str, f64)>| Alias {
+            column: "c".into(),
+            combination: combination
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), v))
+                .collect(),
+        };
+        assert_eq!(
+            alias(vec![(crate::data::INTERCEPT, 5.0)]).describe(),
+            "'c' is constant (every row is 5)"
+        );
+        assert_eq!(alias(vec![]).describe(), "'c' is constant (every row is 0)");
+        assert_eq!(
+            alias(vec![("x", 1.0 + 1e-15)]).describe(),
+            "'c' is identical to column 'x'"
+        );
+        assert_eq!(alias(vec![("x", 2.0)]).describe(), "c = 2·x");
     }
 
     #[test]

@@ -144,7 +144,7 @@ impl DesignBuilder {
             intercept: plan.intercept,
             categorical: Vec::new(),
         };
-        let design = Design::from_rows(&source, plan.names, x, n, plan.intercept, true)?;
+        let design = Design::from_rows(&source, plan.names, x, n, plan.intercept)?;
         let mut frame = ModelFrame::new(&source, design, plan.response_name, y, trials)?;
         frame.terms = Some(terms);
         Ok(frame)

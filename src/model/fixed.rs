@@ -165,4 +165,18 @@ impl<M: Model + ?Sized> Model for Fixed<'_, M> {
     fn link(&self) -> Option<Link> {
         self.model.link()
     }
+
+    /// The full model's separation among the free parameters: the fixed ones enter its linear
+    /// predictor as an offset, and a direction may move only the free ones.
+    fn separation(
+        &self,
+        theta: &[f64],
+        free: &[usize],
+        gradient: &[f64],
+        information: &DMatrix<f64>,
+    ) -> std::result::Result<Option<super::Separation>, String> {
+        let free: Vec<usize> = free.iter().map(|&j| self.free[j]).collect();
+        self.model
+            .separation(&self.full(theta), &free, gradient, information)
+    }
 }

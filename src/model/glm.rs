@@ -130,7 +130,6 @@ impl<F: Family> Glm<F> {
                 links.join(", ")
             )));
         }
-        design.check_rank()?;
         let n = design.n_rows();
         let lengths = [
             Some(response.y.len()),
@@ -210,7 +209,11 @@ impl<F: Family> Glm<F> {
                  for example to other units"
             )));
         }
-        let (coefficients_start, start) = coefficient_start(
+        if let (Some(g), None) = (&gram, response.weights) {
+            // XᵀX is formed already: the rank needs no pass of its own
+            design.check_rank_given(g)?;
+        }
+        let started = coefficient_start(
             &family,
             link,
             &StartData {
@@ -227,6 +230,12 @@ impl<F: Family> Glm<F> {
             },
             start,
         );
+        if started.full_rank {
+            design.proved_full_rank();
+        }
+        // the rank decided before any fit: by the start's XᵀWX, by XᵀX, or by a pass of its own
+        design.check_rank()?;
+        let (coefficients_start, start) = (started.beta, started.start);
         // the start's pass over a spilled design is done: its pages go back
         x.release_all();
         Ok(Self {
@@ -585,10 +594,11 @@ impl<F: Family> Model for Glm<F> {
     fn separation(
         &self,
         theta: &[f64],
+        free: &[usize],
         gradient: &[f64],
         information: &DMatrix<f64>,
     ) -> std::result::Result<Option<Separation>, String> {
-        self.find_separation(theta, gradient, information)
+        self.find_separation(theta, free, gradient, information)
     }
 }
 

@@ -12,18 +12,26 @@ use crate::model::separation::{Separation, Sides};
 
 impl<F: Family> Glm<F> {
     /// The separation of the data, if any, at the estimate `theta` with the gradient and the
-    /// information the fit computed there.
+    /// information the fit computed there over the parameters `free` (the coefficients among
+    /// them first: the auxiliary parameter, if free, is the last).
     ///
     /// # Errors
     /// When the linear program could not decide, in words.
     pub(super) fn find_separation(
         &self,
         theta: &[f64],
+        free: &[usize],
         gradient: &[f64],
         information: &DMatrix<f64>,
     ) -> Result<Option<Separation>, String> {
         let p = self.p();
         let n = self.y.len();
+        // the free coefficients: the columns a direction may move
+        let columns: Vec<usize> = free.iter().copied().filter(|&j| j < p).collect();
+        let q = columns.len();
+        if q == 0 {
+            return Ok(None);
+        }
         let trials = self.trials.as_deref();
         let side = |i: usize| {
             let m = trials.map_or(1.0, |m| m[i]);
@@ -32,7 +40,7 @@ impl<F: Family> Glm<F> {
         if (0..n).all(|i| side(i).is_none_or(|s| s == 0.0)) {
             return Ok(None);
         }
-        if let Some(delta) = newton_step(information, gradient, p) {
+        if let Some(delta) = newton_step(information, gradient, q) {
             let a = if self.family.aux().is_some() {
                 Aux::new(theta[p])
             } else {
@@ -40,6 +48,11 @@ impl<F: Family> Glm<F> {
             };
             let beta = &theta[..p];
             let offset = self.offset.as_deref();
+            // the step in every coefficient, zero in the fixed ones
+            let mut step = vec![0.0; p];
+            for (&j, d) in columns.iter().zip(&delta) {
+                step[j] = *d;
+            }
             // one parallel pass, nothing allocated: every row with a side keeps the sign of its weight
             let certified = self.x.windows(p, |start, xw| {
                 xw.par_chunks_exact(p).enumerate().all(|(i, row)| {
@@ -51,7 +64,7 @@ impl<F: Family> Glm<F> {
                     let eta = dot(row, beta) + offset.map_or(0.0, |o| o[i]);
                     let m = trials.map_or(1.0, |m| m[i]);
                     let t = self.family.row(self.link, self.y[i], m, eta, &a);
-                    Separation::exists_certified(&[s], &[t.d1], &[-t.d2], &[dot(row, &delta)])
+                    Separation::exists_certified(&[s], &[t.d1], &[-t.d2], &[dot(row, &step)])
                 })
             });
             let certified = certified.into_iter().all(|c| c);
@@ -68,11 +81,29 @@ impl<F: Family> Glm<F> {
         } else {
             "mean 0"
         };
+        if q == p {
+            return Separation::find(Sides {
+                x: &self.x,
+                p,
+                sides: &sides,
+                names: &self.names,
+                bound,
+            });
+        }
+        // a restricted fit: the linear program over the free columns alone
+        let mut x = Vec::new();
+        crate::alloc::reserve(&mut x, n * q, "the separation check").map_err(|e| e.to_string())?;
+        x.extend(
+            self.x
+                .chunks_exact(p)
+                .flat_map(|row| columns.iter().map(move |&j| row[j])),
+        );
+        let names: Vec<String> = columns.iter().map(|&j| self.names[j].clone()).collect();
         Separation::find(Sides {
-            x: &self.x,
-            p,
+            x: &x,
+            p: q,
             sides: &sides,
-            names: &self.names,
+            names: &names,
             bound,
         })
     }

@@ -30,7 +30,7 @@
 //! No start is proposed (the null model's is used) when a row's weight is not positive and
 //! finite, when `XᵀWX` is not positive definite, or when the solution is not finite.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use nalgebra::{DMatrix, DVector};
 
@@ -55,6 +55,17 @@ pub(crate) struct StartData<'a> {
     pub intercept: Option<usize>,
 }
 
+/// Where a GLM starts, and what the start's pass proved about the design.
+pub(crate) struct CoefficientStart {
+    /// The coefficients' start, if [`irls_start`] gives one.
+    pub beta: Option<Vec<f64>>,
+    /// The family's start, with the auxiliary parameter refitted where the level was.
+    pub start: Start,
+    /// Whether the start's `XᵀWX` proved that the design has full column rank
+    /// ([`crate::data::rank`]'s weighted test): then its rank needs no pass of its own.
+    pub full_rank: bool,
+}
+
 /// The coefficients' start, if [`irls_start`] gives one, its level refitted where the link is
 /// the log and the design has an intercept; and `start` with the auxiliary parameter so
 /// refitted.
@@ -63,26 +74,40 @@ pub(crate) fn coefficient_start<F: Family>(
     link: Link,
     data: &StartData<'_>,
     mut start: Start,
-) -> (Option<Vec<f64>>, Start) {
-    match refined_start(family, link, data) {
-        Some((beta, aux)) => {
-            if aux.is_finite() {
-                start.aux = aux;
-            }
-            (Some(beta), start)
-        }
-        None => (None, start),
+) -> CoefficientStart {
+    let Some(irls) = irls_start(family, link, data) else {
+        return CoefficientStart {
+            beta: None,
+            start,
+            full_rank: false,
+        };
+    };
+    let full_rank = irls.proves_full_rank();
+    let Some((beta, aux)) = refined_start(family, link, data, irls.beta) else {
+        return CoefficientStart {
+            beta: None,
+            start,
+            full_rank,
+        };
+    };
+    if aux.is_finite() {
+        start.aux = aux;
+    }
+    CoefficientStart {
+        beta: Some(beta),
+        start,
+        full_rank,
     }
 }
 
-/// [`irls_start`] and its level: the coefficients and the auxiliary parameter (NaN to keep
-/// the family's).
+/// The IRLS start `beta` with its level refitted: the coefficients and the auxiliary parameter
+/// (NaN to keep the family's); `None` where the start leaves a row without a log-likelihood.
 fn refined_start<F: Family>(
     family: &F,
     link: Link,
     data: &StartData<'_>,
+    mut beta: Vec<f64>,
 ) -> Option<(Vec<f64>, f64)> {
-    let mut beta = irls_start(family, link, data)?;
     if matches!(link, Link::Logit | Link::Probit | Link::Cloglog) {
         // means in (0, 1) for every η, and no level to refit (the binomial families)
         return Some((beta, f64::NAN));
@@ -131,13 +156,30 @@ fn refined_start<F: Family>(
     }
 }
 
+/// One reweighted least-squares step: its coefficients, the weighted cross-product `XᵀWX` it
+/// solved with, and the range of the working weights `wᵢ`.
+pub(crate) struct IrlsStart {
+    pub beta: Vec<f64>,
+    information: DMatrix<f64>,
+    weights: (f64, f64),
+}
+
+impl IrlsStart {
+    /// Whether `XᵀWX` proves that the design has full column rank
+    /// (`data::rank::full_rank_by_weighted_gram`).
+    pub(crate) fn proves_full_rank(&self) -> bool {
+        let (low, high) = self.weights;
+        crate::data::rank::full_rank_by_weighted_gram(&self.information, low, high)
+    }
+}
+
 /// The coefficients of one reweighted least-squares step from the family's per-row means, or
 /// `None` where there is none or it cannot be computed (see the module's documentation).
 pub(crate) fn irls_start<F: Family>(
     family: &F,
     link: Link,
     data: &StartData<'_>,
-) -> Option<Vec<f64>> {
+) -> Option<IrlsStart> {
     let trial = |i: usize| data.trials.map_or(1.0, |m| m[i]);
     family.mean_start(*data.y.first()?, trial(0))?;
     let aux = if family.aux().is_some() {
@@ -146,8 +188,10 @@ pub(crate) fn irls_start<F: Family>(
         Aux::none()
     };
     // the working weight and response of row i, in the pass of the quadratic
-    // fᵢ(η) = −wᵢ(zᵢ − η)²/2; a row where they are unusable marks the start as none
+    // fᵢ(η) = −wᵢ(zᵢ − η)²/2; a row where they are unusable marks the start as none. The
+    // weights' range is kept as the bits of positive floats, which order as the floats do.
     let unusable = AtomicBool::new(false);
+    let (lowest, highest) = (AtomicU64::new(u64::MAX), AtomicU64::new(0));
     let quadratic = |i: usize, eta: f64| {
         let (y, m) = (data.y[i], trial(i));
         let (w, z) = match family.mean_start(y, m) {
@@ -165,6 +209,14 @@ pub(crate) fn irls_start<F: Family>(
             unusable.store(true, Ordering::Relaxed);
             return RowTerms::new(0.0, 0.0, 0.0);
         }
+        // a new extreme is rare: a plain load first, the atomic update only then
+        let bits = w.to_bits();
+        if bits < lowest.load(Ordering::Relaxed) {
+            lowest.fetch_min(bits, Ordering::Relaxed);
+        }
+        if bits > highest.load(Ordering::Relaxed) {
+            highest.fetch_max(bits, Ordering::Relaxed);
+        }
         let r = z - eta;
         RowTerms::new(-0.5 * w * r * r, w * r, -w)
     };
@@ -181,7 +233,16 @@ pub(crate) fn irls_start<F: Family>(
         return None;
     }
     let (information, gradient) = (-e.hessian?, DVector::from_vec(e.gradient?));
-    solve_scaled(&information, &gradient)
+    let beta = solve_scaled(&information, &gradient)?;
+    let weights = (
+        f64::from_bits(lowest.into_inner()),
+        f64::from_bits(highest.into_inner()),
+    );
+    Some(IrlsStart {
+        beta,
+        information,
+        weights,
+    })
 }
 
 /// `A⁻¹b` for a symmetric positive definite `A`, by Cholesky of its Jacobi-scaled form.
@@ -221,7 +282,7 @@ mod tests {
         let y = [0.0, 2.0, 3.0, 5.0, 11.0];
         let store = Store::from(x.to_vec());
         let data = two_columns(&store, &y);
-        let beta = irls_start(&Poisson, Link::Log, &data).unwrap();
+        let beta = irls_start(&Poisson, Link::Log, &data).unwrap().beta;
         let mut normal = [0.0; 2];
         for (i, row) in x.chunks(2).enumerate() {
             let mu = y[i] + 0.1;

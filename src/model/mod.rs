@@ -250,7 +250,10 @@ pub trait Model: Send + Sync {
     /// Whether the data are separated at the estimate `θ` (the maximum does not exist), decided
     /// with the `gradient` and the observed `information` `−∂²ℓ/∂u∂uᵀ` the fit computed there on
     /// the unconstrained scale (for unconstrained coefficients the natural-scale ones: `XᵀWX` for
-    /// the generalized linear models). `None` (the default) for models whose maximum cannot fail
+    /// the generalized linear models). The fit estimated the parameters `free` (indices into
+    /// `θ`, ascending: all of them, or those a [`Fixed`] model left free), and `gradient` and
+    /// `information` are theirs: only directions among the free parameters count, the fixed
+    /// ones staying where they are. `None` (the default) for models whose maximum cannot fail
     /// to exist that way.
     ///
     /// # Errors
@@ -258,6 +261,7 @@ pub trait Model: Send + Sync {
     fn separation(
         &self,
         _theta: &[f64],
+        _free: &[usize],
         _gradient: &[f64],
         _information: &DMatrix<f64>,
     ) -> std::result::Result<Option<Separation>, String> {

@@ -26,7 +26,7 @@ use nalgebra::{DMatrix, DMatrixView};
 use rayon::prelude::*;
 
 use super::evaluation::{Evaluation, Scores, Want};
-use crate::linalg::{block_rows, dot, rows_view};
+use crate::linalg::{block_rows, linear_predictor_into, rows_view};
 
 /// Rows whose factors `bᵢ ∈ [½, 2]` are multiplied before one logarithm is taken: the product
 /// stays within `2^±512` and its rounding below 512·ε/2 relative, so `ln Πbᵢ` is off from
@@ -453,28 +453,6 @@ fn block<F>(
     if want_cross {
         scaled_row_sum(&mut s.block.cross, xb, &s.dea);
     }
-}
-
-/// `η = Xβ` for the row-major block `xb` into `eta`, four rows at a time (four independent sums
-/// in flight).
-fn linear_predictor_into(eta: &mut Vec<f64>, xb: &[f64], beta: &[f64]) {
-    let p = beta.len();
-    eta.clear();
-    let mut fours = xb.chunks_exact(4 * p);
-    for x in &mut fours {
-        let (x0, x) = x.split_at(p);
-        let (x1, x) = x.split_at(p);
-        let (x2, x3) = x.split_at(p);
-        let mut e = [0.0; 4];
-        for j in 0..p {
-            e[0] += x0[j] * beta[j];
-            e[1] += x1[j] * beta[j];
-            e[2] += x2[j] * beta[j];
-            e[3] += x3[j] * beta[j];
-        }
-        eta.extend_from_slice(&e);
-    }
-    eta.extend(fours.remainder().chunks_exact(p).map(|r| dot(r, beta)));
 }
 
 /// `g = Σᵢ wᵢ xᵢ` over the rows `xᵢ` of the row-major block `xb`, four rows at a time: each

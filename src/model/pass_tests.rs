@@ -2,7 +2,7 @@
 //! per-observation scores.
 
 use super::*;
-use crate::linalg::gram;
+use crate::linalg::{dot, gram};
 
 /// The pass over many blocks equals the textbook sums row by row (closed form for a
 /// quadratic row function), including a ragged last block.

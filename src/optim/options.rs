@@ -161,6 +161,10 @@ pub struct FitOptions {
     pub(crate) clusters: Vec<std::sync::Arc<[u64]>>,
     #[serde(default)]
     pub(crate) firth: bool,
+    /// Whether the maximum is known to exist, so that the fit does not check it again (not
+    /// saved): see [`FitOptions::existence_known`].
+    #[serde(skip)]
+    pub(crate) existence_known: bool,
 }
 
 fn closed_form_default() -> bool {
@@ -183,6 +187,7 @@ impl Default for FitOptions {
             cov_type: CovType::Model,
             clusters: Vec::new(),
             firth: false,
+            existence_known: false,
         }
     }
 }
@@ -248,6 +253,15 @@ impl FitOptions {
     /// Starting values, when given, are for every parameter (the fixed ones' are ignored).
     pub fn fix(mut self, name: impl Into<String>, value: f64) -> Self {
         self.fixed.push((name.into(), value));
+        self
+    }
+
+    /// Options for the refits of a model whose fit converged with a maximum that exists (a
+    /// profile's): their existence check is skipped. Data that no direction among all the
+    /// coefficients separates cannot be separated by a direction among fewer of them, whatever
+    /// the values the others are held at (they enter the linear predictor as an offset).
+    pub(crate) fn existence_known(mut self) -> Self {
+        self.existence_known = true;
         self
     }
 

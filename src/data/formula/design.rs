@@ -65,7 +65,7 @@ impl Terms {
     /// As [`Terms::learn`], and a level not seen in fitting, naming the row and column.
     pub fn design(&self, data: &Dataset) -> Result<(Design, Option<Vec<f64>>)> {
         let formula = Formula::parse(&self.formula)?;
-        let (design, _, offset) = code(&formula, data, self.intercept, Some(self), false)?;
+        let (design, _, offset) = code(&formula, data, self.intercept, Some(self))?;
         Ok((design, offset))
     }
 
@@ -83,7 +83,7 @@ impl Terms {
         intercept: bool,
     ) -> Result<(Design, Terms, Option<Vec<f64>>)> {
         let intercept = formula.intercept().unwrap_or(intercept);
-        code(formula, data, intercept, None, true)
+        code(formula, data, intercept, None)
     }
 }
 
@@ -103,7 +103,6 @@ fn code(
     data: &Dataset,
     intercept: bool,
     known: Option<&Terms>,
-    identify: bool,
 ) -> Result<(Design, Terms, Option<Vec<f64>>)> {
     for (c, span) in formula.columns(false) {
         if data.column(&c).is_err() {
@@ -245,7 +244,7 @@ fn code(
                 None => v,
             }))
         })?;
-    let design = Design::from_rows(data.source(), names, x, n, intercept, identify)?;
+    let design = Design::from_rows(data.source(), names, x, n, intercept)?;
     let terms = Terms {
         formula: formula.text().to_string(),
         intercept,
