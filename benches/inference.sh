@@ -2,7 +2,7 @@
 # The cost of inference beyond the fit, one run on this machine:
 #   bash benches/inference.sh [ROWS]
 # - robust standard errors: `mle fit logistic` on ROWS (default 1e6) simulated rows of 10
-#   columns with `--cov model` and `--cov hc1`, best of 5 of the fit's own wall time
+#   columns with `--cov model`, `--cov hc1` and `--cov hc3`, best of 5 of the fit's own wall time
 #   (`wall_time_s`, reading the CSV excluded), beside the time of one pass over the data
 #   (the plain fit's time over its evaluations);
 # - profile intervals: `--ci profile` on 1e5 rows against the plain command, best of 3 of the
@@ -33,13 +33,16 @@ best_fit() { # best wall_time_s of 5 runs of `mle fit logistic --data $1 --y y $
 plain=$(best_fit "$csv" --cov model)
 passes=$(python3 -c 'import json; v = json.load(open("target/bench/inference.json")); print(v["gradient_evals"] + v["hessian_evals"])')
 robust=$(best_fit "$csv" --cov hc1)
-python3 - "$rows" "$plain" "$robust" "$passes" <<'PY'
+leveraged=$(best_fit "$csv" --cov hc3)
+python3 - "$rows" "$plain" "$robust" "$leveraged" "$passes" <<'PY'
 import sys
-rows, plain, robust, passes = int(sys.argv[1]), *map(float, sys.argv[2:4]), int(sys.argv[4])
-extra, one = robust - plain, plain / passes
+rows, plain, robust, leveraged, passes = int(sys.argv[1]), *map(float, sys.argv[2:5]), int(sys.argv[5])
+one = plain / passes
 print(f"robust standard errors, n = {rows}, p = 10 (best of 5, fit time):")
 print(f"  --cov model {plain:.3f} s ({passes} evaluations, {one:.3f} s each on average)")
-print(f"  --cov hc1   {robust:.3f} s: {extra:+.3f} s = {extra / one:.2f} passes")
+for name, t in (("hc1", robust), ("hc3", leveraged)):
+    extra = t - plain
+    print(f"  --cov {name}   {t:.3f} s: {extra:+.3f} s = {extra / one:.2f} passes")
 PY
 whole() { # best of 3, seconds of the whole command
   local best=

@@ -108,11 +108,14 @@ pub(crate) fn weighted_gram(x: &[f64], p: usize, w: &[f64]) -> DMatrix<f64> {
 pub(crate) fn leverages(x: &[f64], p: usize, w: &[f64], inverse: &DMatrix<f64>) -> Vec<f64> {
     x.par_chunks_exact(p)
         .zip(w.par_iter())
-        .map(|(row, &wi)| {
-            let quadratic: f64 = (0..p)
-                .map(|a| row[a] * dot(inverse.column(a).as_slice(), row))
-                .sum();
-            wi * quadratic
-        })
+        .map(|(row, &wi)| wi * quadratic_form(inverse, row))
         .collect()
+}
+
+/// `xᵀAx` for a square `A` of `x.len()` columns.
+#[inline]
+pub(crate) fn quadratic_form(a: &DMatrix<f64>, x: &[f64]) -> f64 {
+    (0..x.len())
+        .map(|j| x[j] * dot(a.column(j).as_slice(), x))
+        .sum()
 }

@@ -179,12 +179,25 @@ fn data_with_a_maximum_are_not_called_separated() {
 
 #[test]
 fn a_collinear_design_exits_3_naming_the_combination_or_is_reduced() {
-    let file = tempfile::NamedTempFile::with_suffix(".csv").unwrap();
     let mut text = String::from("y,x1,x2,x3\n");
     for i in 0..12 {
         let (a, b) = (f64::from(i) * 0.7, f64::from((i * i) % 5));
         text += &format!("{},{a},{b},{}\n", i % 2, a + b);
     }
+    let (_file, path, stderr) = refused(&text);
+    assert!(stderr.contains("x3 = 1·x1 + 1·x2"), "{stderr}");
+    assert!(stderr.contains("'x3' is not identified"), "{stderr}");
+    for command in ["fit", "ols"] {
+        let (aliased, kept) = reduced(command, &path);
+        assert_eq!(aliased, ["x3"], "{command}");
+        assert_eq!(kept, ["intercept", "x1", "x2"], "{command}");
+    }
+}
+
+/// `text` written to a CSV file, which `mle fit logistic` must refuse with exit 3: the file (kept
+/// while it lives), its path and the error.
+fn refused(text: &str) -> (tempfile::NamedTempFile, String, String) {
+    let file = tempfile::NamedTempFile::with_suffix(".csv").unwrap();
     std::fs::write(file.path(), text).unwrap();
     let path = file.path().display().to_string();
     let out = mle()
@@ -192,47 +205,38 @@ fn a_collinear_design_exits_3_naming_the_combination_or_is_reduced() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("x3 = 1·x1 + 1·x2"), "{stderr}");
-    assert!(stderr.contains("'x3' is not identified"), "{stderr}");
-    for command in ["fit", "ols"] {
-        let mut args = vec![command];
-        if command == "fit" {
-            args.push("logistic");
-        }
-        args.extend(["--data", &path, "--y", "y", "--drop-collinear", "--json"]);
-        let out = mle().args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{command}");
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v["aliased"][0]["column"], "x3", "{command}");
-        let names: Vec<&str> = v["params"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(names, ["intercept", "x1", "x2"], "{command}");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (file, path, stderr)
+}
+
+/// `mle fit logistic` or `mle ols` of `path` with `--drop-collinear`, which must exit 0: the
+/// aliased columns it dropped and the parameters it estimated.
+fn reduced(command: &str, path: &str) -> (Vec<String>, Vec<String>) {
+    let mut args = vec![command];
+    if command == "fit" {
+        args.push("logistic");
     }
+    args.extend(["--data", path, "--y", "y", "--drop-collinear", "--json"]);
+    let out = mle().args(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{command}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = |list: &Value, key: &str| -> Vec<String> {
+        let list = list.as_array().unwrap().iter();
+        list.map(|a| a[key].as_str().unwrap().to_string()).collect()
+    };
+    (names(&v["aliased"], "column"), names(&v["params"], "name"))
 }
 
 #[test]
 fn constant_and_copied_columns_are_aliased_and_dropped_on_request() {
     // c is constant and w a copy of x: both are named (exit 3), or dropped and reported with
     // --drop-collinear, as R's glm reports them as aliased (coefficients NA)
-    let file = tempfile::NamedTempFile::with_suffix(".csv").unwrap();
     let mut text = String::from("y,x,c,w\n");
     for i in 0..12 {
         let x = f64::from((i * 7) % 11) * 0.5;
         text += &format!("{},{x},5,{x}\n", i % 2);
     }
-    std::fs::write(file.path(), text).unwrap();
-    let path = file.path().display().to_string();
-    let out = mle()
-        .args(["fit", "logistic", "--data", &path, "--y", "y"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (_file, path, stderr) = refused(&text);
     assert!(
         stderr.contains("'c' is constant (every row is 5)"),
         "{stderr}"
@@ -242,28 +246,9 @@ fn constant_and_copied_columns_are_aliased_and_dropped_on_request() {
         "{stderr}"
     );
     for command in ["fit", "ols"] {
-        let mut args = vec![command];
-        if command == "fit" {
-            args.push("logistic");
-        }
-        args.extend(["--data", &path, "--y", "y", "--drop-collinear", "--json"]);
-        let out = mle().args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{command}");
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let aliased: Vec<&str> = v["aliased"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["column"].as_str().unwrap())
-            .collect();
+        let (aliased, kept) = reduced(command, &path);
         assert_eq!(aliased, ["c", "w"], "{command}");
-        let names: Vec<&str> = v["params"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(names, ["intercept", "x"], "{command}");
+        assert_eq!(kept, ["intercept", "x"], "{command}");
     }
 }
 

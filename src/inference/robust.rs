@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use nalgebra::DMatrix;
 
 use crate::error::{MleError, Result};
-use crate::model::{Constraint, Model, Role, Scores, Want};
+use crate::model::{Constraint, MeatRows, Model, Role, Scores, Want};
 use crate::optim::{CovType, FitOptions};
 
 /// The covariance `options` ask for on the unconstrained scale, at the estimate `theta`
@@ -55,17 +55,6 @@ pub fn robust_covariance<M: Model + ?Sized>(
     if cov_type == CovType::Model {
         return Ok((cov_u.clone(), Vec::new()));
     }
-    let leverages = match cov_type {
-        CovType::Hc2 | CovType::Hc3 => Some(model.leverages(theta).ok_or_else(|| {
-            MleError::InvalidOption(format!(
-                "{} needs the leverages of the observations, which model '{}' does not give \
-                 (Model::leverages): use hc0 or hc1",
-                cov_type.name(false),
-                model.name()
-            ))
-        })?),
-        _ => None,
-    };
     let jacobian: Vec<f64> = constraints
         .iter()
         .zip(u)
@@ -77,10 +66,14 @@ pub fn robust_covariance<M: Model + ?Sized>(
         .filter(|p| p.role != Role::Auxiliary)
         .count();
     let clusters = options.get_clusters();
-    // HC0 and HC1 from the meat summed inside one pass, where the model forms it
+    // HC0 to HC3 from the meat summed inside one pass, where the model forms it
+    let rows = match cov_type {
+        CovType::Hc2 => MeatRows::Hc2,
+        CovType::Hc3 => MeatRows::Hc3,
+        _ => MeatRows::Plain,
+    };
     if clusters.is_empty()
-        && matches!(cov_type, CovType::Hc0 | CovType::Hc1)
-        && let Some(b) = model.meat(theta)
+        && let Some(b) = model.meat(theta, rows, cov_u)
     {
         let k = b.nrows();
         let meat_u = DMatrix::from_fn(k, k, |a, c| b[(a, c)] * jacobian[a] * jacobian[c]);
@@ -88,6 +81,17 @@ pub fn robust_covariance<M: Model + ?Sized>(
             .map_err(|e| MleError::InvalidOption(e.to_string()))?;
         return Ok((outer(cov_u, &meat_u, factor), Vec::new()));
     }
+    let leverages = match cov_type {
+        CovType::Hc2 | CovType::Hc3 => Some(model.leverages(theta).ok_or_else(|| {
+            MleError::InvalidOption(format!(
+                "{} needs the leverages of the observations, which model '{}' does not give \
+                 (Model::leverages): use hc0 or hc1",
+                cov_type.name(false),
+                model.name()
+            ))
+        })?),
+        _ => None,
+    };
     let want = Want {
         gradient: true,
         hessian: false,

@@ -10,6 +10,31 @@
 
 use nalgebra::DMatrix;
 
+/// How each observation's outer product `sᵢsᵢᵀ` enters the meat of a sandwich: as it is (HC0,
+/// HC1), or divided by `1 − hᵢ` (HC2) or by `(1 − hᵢ)²` (HC3), `hᵢ` the observation's leverage
+/// (MacKinnon & White 1985).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MeatRows {
+    /// `Σ sᵢsᵢᵀ`.
+    #[default]
+    Plain,
+    /// `Σ sᵢsᵢᵀ/(1 − hᵢ)`.
+    Hc2,
+    /// `Σ sᵢsᵢᵀ/(1 − hᵢ)²`.
+    Hc3,
+}
+
+impl MeatRows {
+    /// The power `k` of `(1 − hᵢ)^k` that divides each outer product.
+    pub fn power(self) -> i32 {
+        match self {
+            Self::Plain => 0,
+            Self::Hc2 => 1,
+            Self::Hc3 => 2,
+        }
+    }
+}
+
 /// What an evaluation is asked for besides the value `ℓ(θ)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Want {

@@ -552,8 +552,13 @@ impl<F: Family> Model for Glm<F> {
         })
     }
 
-    fn meat(&self, theta: &[f64]) -> Option<DMatrix<f64>> {
-        self.score_meat(theta)
+    fn meat(
+        &self,
+        theta: &[f64],
+        rows: super::MeatRows,
+        covariance: &DMatrix<f64>,
+    ) -> Option<DMatrix<f64>> {
+        self.score_meat(theta, rows, covariance)
     }
 
     fn leverages(&self, theta: &[f64]) -> Option<Vec<f64>> {
@@ -563,6 +568,9 @@ impl<F: Family> Model for Glm<F> {
         } else {
             f64::NAN
         };
+        // the information sums over every observation; each of a row's copies has the leverage
+        // of one observation, the row's own
+        let inverse = self.fisher_information(theta)?.cholesky()?.inverse();
         let trials = self.trials.as_deref();
         let eta = self.linear_predictor(&theta[..p]);
         let w = (0..eta.len())
@@ -571,20 +579,6 @@ impl<F: Family> Model for Glm<F> {
                 self.family.fisher_weight(self.link, eta[i], m, aux)
             })
             .collect::<Option<Vec<f64>>>()?;
-        // the information sums over every observation; each of a row's copies has the leverage
-        // of one observation, the row's own
-        let wf: Vec<f64> = match &self.weights {
-            Some(f) => w.iter().zip(f).map(|(w, f)| w * f).collect(),
-            None => w.clone(),
-        };
-        let info = self
-            .x
-            .windows(p, |start, xw| {
-                crate::linalg::weighted_gram(xw, p, &wf[start..start + xw.len() / p])
-            })
-            .into_iter()
-            .reduce(|a, b| a + b)?;
-        let inverse = info.cholesky()?.inverse();
         let h = self.x.windows(p, |start, xw| {
             crate::linalg::leverages(xw, p, &w[start..start + xw.len() / p], &inverse)
         });

@@ -56,7 +56,7 @@ pub mod separation;
 
 pub use builtin::Logistic;
 pub use constraint::{Constraint, to_natural_tensor};
-pub use evaluation::{Evaluation, Scores, Want};
+pub use evaluation::{Evaluation, MeatRows, Scores, Want};
 pub use family::{
     Aux, Binomial, Family, Gamma, Gaussian, MeanTerms, NegativeBinomial, Poisson, RowTensors, Start,
 };
@@ -226,9 +226,18 @@ pub trait Model: Send + Sync {
     }
 
     /// `Σᵢ sᵢsᵢᵀ`, the sum of the outer products of the per-observation scores at `θ` on the
-    /// natural scale, computed without storing the scores (the HC0/HC1 sandwich's meat in one
-    /// pass). `None` (the default) leaves it to the scores of [`Model::evaluate`].
-    fn meat(&self, _theta: &[f64]) -> Option<DMatrix<f64>> {
+    /// natural scale, each divided by a power of `1 − hᵢ` as `rows` says (HC2, HC3), computed
+    /// without storing the scores (the sandwich's meat in one pass over the rows). `covariance`
+    /// is the inverse of the observed information the fit computed at `θ` (unconstrained
+    /// scale), which the leverages may take where it is the expected one; otherwise the
+    /// information they need costs one more pass. `None` (the default, or where a leverage is
+    /// 1) leaves it to the scores of [`Model::evaluate`] and [`Model::leverages`].
+    fn meat(
+        &self,
+        _theta: &[f64],
+        _rows: MeatRows,
+        _covariance: &DMatrix<f64>,
+    ) -> Option<DMatrix<f64>> {
         None
     }
 

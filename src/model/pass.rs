@@ -249,10 +249,52 @@ where
     pass_in(x, beta, layout, want, row)
 }
 
-fn pass_in<F>(x: &[f64], beta: &[f64], layout: Layout, want: Want, row: F) -> Evaluation
+/// What a pass asks of each row: its [`RowTerms`] from its index, its linear predictor and, for
+/// the rows that need it (a leverage), the row of `X` itself.
+trait Row: Sync {
+    fn terms(&self, i: usize, eta: f64, x: &[f64]) -> RowTerms;
+}
+
+impl<F: Fn(usize, f64) -> RowTerms + Sync> Row for F {
+    #[inline]
+    fn terms(&self, i: usize, eta: f64, _: &[f64]) -> RowTerms {
+        self(i, eta)
+    }
+}
+
+/// A row function that reads the row of `X` too.
+struct WithRow<G>(G);
+
+impl<G: Fn(usize, f64, &[f64]) -> RowTerms + Sync> Row for WithRow<G> {
+    #[inline]
+    fn terms(&self, i: usize, eta: f64, x: &[f64]) -> RowTerms {
+        (self.0)(i, eta, x)
+    }
+}
+
+/// As [`pass_leaving`] with nothing known, for row terms that depend on the row `xᵢ` of `X` as
+/// well as on `ηᵢ` (`row(i, ηᵢ, xᵢ)`): a leverage `hᵢ = wᵢ xᵢᵀ A xᵢ`, say.
+pub(crate) fn pass_rows<G>(
+    x: &[f64],
+    p: usize,
+    beta: &[f64],
+    aux: bool,
+    want: Want,
+    row: G,
+) -> Evaluation
 where
-    F: Fn(usize, f64) -> RowTerms + Sync,
+    G: Fn(usize, f64, &[f64]) -> RowTerms + Sync,
 {
+    let layout = Layout {
+        p,
+        aux,
+        xwx: true,
+        cross: true,
+    };
+    pass_in(x, beta, layout, want, WithRow(row))
+}
+
+fn pass_in<R: Row>(x: &[f64], beta: &[f64], layout: Layout, want: Want, row: R) -> Evaluation {
     let p = layout.p;
     assert!(
         p > 0 && x.len().is_multiple_of(p),
@@ -382,17 +424,15 @@ where
 
 /// The sums of one block of rows starting at row `first`, into `s.block`; the block's scores
 /// into `scores` when given.
-fn block<F>(
+fn block<R: Row>(
     s: &mut Scratch,
     xb: &[f64],
     layout: Layout,
     first: usize,
     beta: &[f64],
-    row: &F,
+    row: &R,
     scores: Option<&mut [f64]>,
-) where
-    F: Fn(usize, f64) -> RowTerms,
-{
+) {
     let p = layout.p;
     let m = xb.len() / p;
     linear_predictor_into(&mut s.eta, xb, beta);
@@ -405,7 +445,7 @@ fn block<F>(
     let (mut value, mut product, mut da, mut daa) = (0.0, 1.0, 0.0, 0.0);
     let mut scores = scores.map(|out| out.chunks_exact_mut(layout.k()));
     for (k, (xr, &eta)) in xb.chunks_exact(p).zip(&s.eta).enumerate() {
-        let t = row(first + k, eta);
+        let t = row.terms(first + k, eta, xr);
         debug_assert!(
             (0.5..=2.0).contains(&t.factor),
             "factor {} out of [1/2, 2]",

@@ -52,6 +52,11 @@ impl Family for Binomial {
         Some(expected_weight(link, eta, m).0)
     }
 
+    /// Under the logit link `−∂²ℓᵢ/∂η² = mμ(1 − μ)` whatever the response.
+    fn expected_is_observed(&self, link: Link) -> bool {
+        link == Link::Logit
+    }
+
     /// Every link of the family maps `η` onto `(0, 1)`: an all-success row rises towards 0 as
     /// `η → +∞`, an all-failure row as `η → −∞`.
     fn side(&self, _link: Link, k: f64, m: f64) -> Option<f64> {

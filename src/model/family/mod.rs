@@ -143,6 +143,14 @@ pub trait Family: Send + Sync + std::fmt::Debug + 'static {
         None
     }
 
+    /// Whether the expected weights of [`Family::fisher_weight`] are the observed ones,
+    /// `−∂²ℓᵢ/∂ηᵢ²`, in every row under `link` (a canonical link): then the information a fit
+    /// computed at its estimate is the expected one. `false` (the default) where they differ
+    /// or it is not known.
+    fn expected_is_observed(&self, _link: Link) -> bool {
+        false
+    }
+
     /// What is wrong with the response `y` (out of `trials` trials), if anything.
     ///
     /// # Errors

@@ -46,6 +46,11 @@ impl Family for Poisson {
         (link == Link::Log).then(|| eta.exp())
     }
 
+    /// Under the log link `−∂²ℓᵢ/∂η² = μ` whatever the count.
+    fn expected_is_observed(&self, link: Link) -> bool {
+        link == Link::Log
+    }
+
     /// Under the log link a zero count rises towards 0 as `η → −∞`; a positive count has a
     /// maximum at `η = ln y`.
     fn side(&self, link: Link, y: f64, _: f64) -> Option<f64> {
