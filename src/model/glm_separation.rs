@@ -6,7 +6,7 @@ use nalgebra::{DMatrix, DVector};
 use rayon::prelude::*;
 
 use super::Glm;
-use crate::linalg::{dot, jacobi_scaling};
+use crate::linalg::{block_rows, dot, jacobi_scaling};
 use crate::model::family::{Aux, Family};
 use crate::model::separation::{Separation, Sides};
 
@@ -53,18 +53,24 @@ impl<F: Family> Glm<F> {
             for (&j, d) in columns.iter().zip(&delta) {
                 step[j] = *d;
             }
-            // one parallel pass, nothing allocated: every row with a side keeps the sign of its weight
+            // one parallel pass over blocks of rows, nothing allocated: every row with a side
+            // keeps the sign of its weight
+            let rows = block_rows(p);
             let certified = self.x.windows(p, |start, xw| {
-                xw.par_chunks_exact(p).enumerate().all(|(i, row)| {
-                    let i = start + i;
-                    let s = side(i).unwrap_or(0.0);
-                    if s == 0.0 {
-                        return true;
-                    }
-                    let eta = dot(row, beta) + offset.map_or(0.0, |o| o[i]);
-                    let m = trials.map_or(1.0, |m| m[i]);
-                    let t = self.family.row(self.link, self.y[i], m, eta, &a);
-                    Separation::exists_certified(&[s], &[t.d1], &[-t.d2], &[dot(row, &step)])
+                xw.par_chunks(rows * p).enumerate().all(|(b, xb)| {
+                    let first = start + b * rows;
+                    xb.chunks_exact(p).enumerate().all(|(k, row)| {
+                        let i = first + k;
+                        let s = side(i).unwrap_or(0.0);
+                        if s == 0.0 {
+                            return true;
+                        }
+                        let eta = dot(row, beta) + offset.map_or(0.0, |o| o[i]);
+                        let m = trials.map_or(1.0, |m| m[i]);
+                        let t = self.family.row(self.link, self.y[i], m, eta, &a);
+                        let x_step = dot(row, &step);
+                        Separation::exists_certified(&[s], &[t.d1], &[-t.d2], &[x_step])
+                    })
                 })
             });
             let certified = certified.into_iter().all(|c| c);
