@@ -285,6 +285,17 @@ impl<F: Family> Glm<F> {
         self.names.len()
     }
 
+    /// The auxiliary parameter in `theta` (after the coefficients), as the family's rows take
+    /// it and as a number (NaN for a family without one).
+    fn aux_at(&self, theta: &[f64]) -> (Aux, f64) {
+        if self.family.aux().is_some() {
+            let a = theta[self.p()];
+            (Aux::new(a), a)
+        } else {
+            (Aux::none(), f64::NAN)
+        }
+    }
+
     /// The link.
     pub(crate) fn link_fn(&self) -> Link {
         self.link
@@ -459,8 +470,7 @@ impl<F: Family> Model for Glm<F> {
     fn evaluate(&self, theta: &[f64], want: Want) -> Option<Evaluation> {
         let p = self.p();
         let has_aux = self.family.aux().is_some();
-        let a = if has_aux { theta[p] } else { f64::NAN };
-        let aux = if has_aux { Aux::new(a) } else { Aux::none() };
+        let (aux, a) = self.aux_at(theta);
         let (y, family, link) = (&self.y, &self.family, self.link);
         let offset = self.offset.as_deref();
         let trials = self.trials.as_deref();
@@ -563,11 +573,7 @@ impl<F: Family> Model for Glm<F> {
 
     fn leverages(&self, theta: &[f64]) -> Option<Vec<f64>> {
         let p = self.p();
-        let aux = if self.family.aux().is_some() {
-            theta[p]
-        } else {
-            f64::NAN
-        };
+        let (_, aux) = self.aux_at(theta);
         // the information sums over every observation; each of a row's copies has the leverage
         // of one observation, the row's own
         let inverse = self.fisher_information(theta)?.cholesky()?.inverse();

@@ -15,7 +15,7 @@ use nalgebra::DMatrix;
 
 use super::Glm;
 use crate::linalg::quadratic_form;
-use crate::model::family::{Aux, Family};
+use crate::model::family::Family;
 use crate::model::pass::{RowTerms, pass, pass_rows};
 use crate::model::{Evaluation, MeatRows, Want};
 
@@ -37,11 +37,7 @@ impl<F: Family> Glm<F> {
     ) -> Option<DMatrix<f64>> {
         let p = self.p();
         let has_aux = self.family.aux().is_some();
-        let (aux, aux_value) = if has_aux {
-            (Aux::new(theta[p]), theta[p])
-        } else {
-            (Aux::none(), f64::NAN)
-        };
+        let (aux, aux_value) = self.aux_at(theta);
         // the inverse information the leverages hᵢ = wᵢ xᵢᵀ(XᵀWX)⁻¹xᵢ need, for HC2 and HC3
         let inverse = match rows {
             MeatRows::Plain => None,
@@ -99,16 +95,14 @@ impl<F: Family> Glm<F> {
     /// the family has none.
     pub(super) fn fisher_information(&self, theta: &[f64]) -> Option<DMatrix<f64>> {
         let p = self.p();
-        let aux = if self.family.aux().is_some() {
-            theta[p]
-        } else {
-            f64::NAN
-        };
-        if let Some(g) = &self.gram
-            && self.family.fisher_weight(self.link, 0.0, 1.0, aux) == Some(1.0)
-        {
-            // a weight of 1 in every row (the Gaussian family): XᵀX, formed already
-            return Some(g.clone());
+        let (_, aux) = self.aux_at(theta);
+        if let Some(g) = &self.gram {
+            // a curvature the same in every row (the Gaussian family) has one expected weight
+            // for every row: that weight times XᵀX (XᵀFX with frequency weights), formed already
+            return self
+                .family
+                .fisher_weight(self.link, 0.0, 1.0, aux)
+                .map(|w| g * w);
         }
         let (offset, trials) = (self.offset.as_deref(), self.trials.as_deref());
         let frequency = self.weights.as_deref();

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::Glm;
 use crate::linalg::{block_rows, dot, jacobi_scaling};
-use crate::model::family::{Aux, Family};
+use crate::model::family::Family;
 use crate::model::separation::{Separation, Sides};
 
 impl<F: Family> Glm<F> {
@@ -41,11 +41,7 @@ impl<F: Family> Glm<F> {
             return Ok(None);
         }
         if let Some(delta) = newton_step(information, gradient, q) {
-            let a = if self.family.aux().is_some() {
-                Aux::new(theta[p])
-            } else {
-                Aux::none()
-            };
+            let (a, _) = self.aux_at(theta);
             let beta = &theta[..p];
             let offset = self.offset.as_deref();
             // the step in every coefficient, zero in the fixed ones
