@@ -6,7 +6,7 @@ use nalgebra::{DMatrix, DVector};
 use rayon::prelude::*;
 
 use super::Glm;
-use crate::linalg::{block_rows, dot, jacobi_scaling};
+use crate::linalg::{block_rows, dot, jacobi_scaling, next_block, prefetch_row};
 use crate::model::family::Family;
 use crate::model::separation::{Separation, Sides};
 
@@ -55,7 +55,9 @@ impl<F: Family> Glm<F> {
             let certified = self.x.windows(p, |start, xw| {
                 xw.par_chunks(rows * p).enumerate().all(|(b, xb)| {
                     let first = start + b * rows;
+                    let next = next_block(xw, b, rows * p);
                     xb.chunks_exact(p).enumerate().all(|(k, row)| {
+                        prefetch_row(next, k, p);
                         let i = first + k;
                         let s = side(i).unwrap_or(0.0);
                         if s == 0.0 {

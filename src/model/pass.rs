@@ -8,10 +8,10 @@
 //! so value, gradient and Hessian need only the three numbers `(fᵢ, fᵢ', fᵢ'')` per row and one
 //! sweep over `X`. [`linear_pass`] does that sweep in blocks of rows that stay in cache: the
 //! linear predictor of a block and the gradient as a sum of scaled rows (both four rows at a
-//! time), the row terms, and the Hessian as one matrix product `(diag(f'') X_b)ᵀ X_b` per block
-//! (nalgebra's `gemm`, which runs matrixmultiply's SIMD kernels). [`linear_pass_log`] takes the
-//! logarithms in the row terms once per 512 rows. Blocks run in parallel on rayon's pool (`RAYON_NUM_THREADS`
-//! sets its size). Sums are taken per block and then across blocks, which keeps the rounding of
+//! time), the row terms, and the Hessian's upper triangle as a rank update by four rows at a
+//! time (`linalg::Gram`, with fused multiply-add where the processor has it).
+//! [`linear_pass_log`] takes the logarithms in the row terms once per 512 rows. Blocks run in
+//! parallel on rayon's pool (`RAYON_NUM_THREADS` sets its size). Sums are taken per block and then across blocks, which keeps the rounding of
 //! `Σ fᵢ` near `(B + n/B)·ε` relative instead of `n·ε`.
 //!
 //! A model with one auxiliary parameter `a` besides `β` (a dispersion, a shape, a scale) adds
@@ -22,11 +22,11 @@
 //! the reverse-mode autodiff gradient of their tensor expression and against the autodiff-only
 //! fit ([`crate::FitOptions::closed_form`]).
 
-use nalgebra::{DMatrix, DMatrixView};
+use nalgebra::DMatrix;
 use rayon::prelude::*;
 
 use super::evaluation::{Evaluation, Scores, Want};
-use crate::linalg::{block_rows, linear_predictor_into, rows_view};
+use crate::linalg::{Gram, block_rows, linear_predictor_into, next_block, prefetch_row};
 
 /// Rows whose factors `bᵢ ∈ [½, 2]` are multiplied before one logarithm is taken: the product
 /// stays within `2^±512` and its rounding below 512·ε/2 relative, so `ln Πbᵢ` is off from
@@ -196,8 +196,8 @@ fn add_to(a: &mut [f64], b: &[f64]) {
     }
 }
 
-/// Per-thread scratch space: the block's sums, the linear predictor, the first derivatives,
-/// the cross derivatives and the scaled rows.
+/// Per-thread scratch space: the block's sums, the linear predictor, the first, cross and second
+/// derivatives and the block's share of `Xᵀ diag(f'') X`.
 struct Scratch {
     /// Whether the gradient is summed (not for a value alone).
     want_gradient: bool,
@@ -206,7 +206,8 @@ struct Scratch {
     eta: Vec<f64>,
     d1: Vec<f64>,
     dea: Vec<f64>,
-    scaled: Vec<f64>,
+    d2: Vec<f64>,
+    gram: Gram,
 }
 
 /// `Σ fᵢ` with what `want` asks for, for a row-major `n × p` design `x`, coefficients `beta`
@@ -310,7 +311,8 @@ fn pass_in<R: Row>(x: &[f64], beta: &[f64], layout: Layout, want: Want, row: R) 
         eta: Vec::with_capacity(rows),
         d1: Vec::with_capacity(rows),
         dea: Vec::with_capacity(rows),
-        scaled: Vec::with_capacity(if want.hessian { rows * p } else { 0 }),
+        d2: Vec::with_capacity(if want.hessian { rows } else { 0 }),
+        gram: Gram::new(if want.hessian { p } else { 0 }),
     };
     let blocks = x.par_chunks(rows * p).enumerate();
     let (sums, scores) = if want.scores {
@@ -319,7 +321,12 @@ fn pass_in<R: Row>(x: &[f64], beta: &[f64], layout: Layout, want: Want, row: R) 
         let sums = blocks
             .zip(scores.par_chunks_mut(rows * k))
             .fold(scratch, |mut s, ((b, xb), out)| {
-                block(&mut s, xb, layout, b * rows, beta, &row, Some(out));
+                let here = Block {
+                    x: xb,
+                    next: next_block(x, b, rows * p),
+                    first: b * rows,
+                };
+                block(&mut s, here, layout, beta, &row, Some(out));
                 s.total.add(&s.block);
                 s
             })
@@ -329,7 +336,12 @@ fn pass_in<R: Row>(x: &[f64], beta: &[f64], layout: Layout, want: Want, row: R) 
     } else {
         let sums = blocks
             .fold(scratch, |mut s, (b, xb)| {
-                block(&mut s, xb, layout, b * rows, beta, &row, None);
+                let here = Block {
+                    x: xb,
+                    next: next_block(x, b, rows * p),
+                    first: b * rows,
+                };
+                block(&mut s, here, layout, beta, &row, None);
                 s.total.add(&s.block);
                 s
             })
@@ -422,21 +434,29 @@ where
     })
 }
 
-/// The sums of one block of rows starting at row `first`, into `s.block`; the block's scores
-/// into `scores` when given.
+/// A block of rows of the design.
+struct Block<'a> {
+    /// Its rows, row-major.
+    x: &'a [f64],
+    /// The rows of the next block, asked into the cache while this one is worked on.
+    next: &'a [f64],
+    /// The index of its first row.
+    first: usize,
+}
+
+/// The sums of one block of rows into `s.block`; the block's scores into `scores` when given.
 fn block<R: Row>(
     s: &mut Scratch,
-    xb: &[f64],
+    rows: Block<'_>,
     layout: Layout,
-    first: usize,
     beta: &[f64],
     row: &R,
     scores: Option<&mut [f64]>,
 ) {
+    let Block { x: xb, next, first } = rows;
     let p = layout.p;
-    let m = xb.len() / p;
     linear_predictor_into(&mut s.eta, xb, beta);
-    s.scaled.clear();
+    s.d2.clear();
     s.d1.clear();
     s.dea.clear();
     let want_hessian = s.block.xwx.is_some();
@@ -445,6 +465,7 @@ fn block<R: Row>(
     let (mut value, mut product, mut da, mut daa) = (0.0, 1.0, 0.0, 0.0);
     let mut scores = scores.map(|out| out.chunks_exact_mut(layout.k()));
     for (k, (xr, &eta)) in xb.chunks_exact(p).zip(&s.eta).enumerate() {
+        prefetch_row(next, k, p);
         let t = row.terms(first + k, eta, xr);
         debug_assert!(
             (0.5..=2.0).contains(&t.factor),
@@ -468,7 +489,7 @@ fn block<R: Row>(
             s.dea.push(t.dea);
         }
         if want_hessian {
-            s.scaled.extend(xr.iter().map(|x| t.d2 * x));
+            s.d2.push(t.d2);
         }
         if let Some(out) = scores.as_mut().and_then(Iterator::next) {
             for (o, x) in out.iter_mut().zip(xr) {
@@ -486,9 +507,10 @@ fn block<R: Row>(
         scaled_row_sum(&mut s.block.gradient, xb, &s.d1);
     }
     if let Some(h) = &mut s.block.xwx {
-        // columns of `scaled_t` (p × m) are fᵢ'' xᵢ; `xb_rows` (m × p) is the block itself
-        let scaled_t = DMatrixView::from_slice(&s.scaled, p, m);
-        h.gemm(1.0, &scaled_t, &rows_view(xb, p), 0.0);
+        s.gram.clear();
+        s.gram.add(xb, &s.d2);
+        h.fill(0.0);
+        s.gram.add_to(h);
     }
     if want_cross {
         scaled_row_sum(&mut s.block.cross, xb, &s.dea);

@@ -4,6 +4,10 @@
 use nalgebra::{DMatrix, DMatrixView, Dyn};
 use rayon::prelude::*;
 
+mod gram;
+
+pub(crate) use gram::Gram;
+
 /// Rows per block: about 256 KiB of `X` (within the L2 cache), at least 64 rows.
 pub(crate) fn block_rows(p: usize) -> usize {
     (32 * 1024 / p.max(1)).max(64)
@@ -14,18 +18,67 @@ pub(crate) fn rows_view(xb: &[f64], p: usize) -> DMatrixView<'_, f64, Dyn, Dyn> 
     DMatrixView::from_slice_with_strides_generic(xb, Dyn(xb.len() / p), Dyn(p), Dyn(p), Dyn(1))
 }
 
-/// `XᵀX` of the row-major `n × p` design `x`: one matrix product per block of rows, summed.
+/// The block of `len` values after block `b` of `x` (blocks of `len` values each; empty after
+/// the last).
+pub(crate) fn next_block(x: &[f64], b: usize, len: usize) -> &[f64] {
+    let start = (b + 1).saturating_mul(len).min(x.len());
+    &x[start..start.saturating_add(len).min(x.len())]
+}
+
+/// Asks the processor to bring the part of the row-major block `next` (`p` columns) due at
+/// row `k` into its cache: `⌊p/8⌋ + 1` lines of 64 bytes per row, more than a row holds, so
+/// that the whole block is asked for before its last rows are due. Nothing elsewhere than on
+/// x86-64.
+///
+/// A pass over a design works on one block of rows at a time: the linear predictor streams
+/// the block from memory, then the row terms and the sums work on it from the cache. Between
+/// blocks the processor's own prefetcher loses the stream and starts again; asking for the next
+/// block while this one is worked on keeps the memory busy throughout. Measured with `mle fit`
+/// (n = 10⁶, p = 11, one thread, Intel Xeon, best of seven, alternating): Poisson 0.212 →
+/// 0.187 s, logistic 0.205 → 0.165 s, Gamma 0.189 → 0.158 s.
+#[inline(always)]
+pub(crate) fn prefetch_row(next: &[f64], k: usize, p: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let step = (p / 8 + 1) * 8;
+        let end = ((k + 1) * step).min(next.len());
+        let mut at = k * step;
+        while at < end {
+            // SAFETY: `at < next.len()`: the address lies within `next`; a prefetch never faults.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(next.as_ptr().add(at).cast()) };
+            at += 8;
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (next, k, p);
+}
+
+/// `XᵀX` of the row-major `n × p` design `x`: [`weighted_gram`] with unit weights.
 pub(crate) fn gram(x: &[f64], p: usize) -> DMatrix<f64> {
-    x.par_chunks(block_rows(p) * p)
+    let ones = vec![1.0; block_rows(p)];
+    sum_of_blocks(x, p, |g, xb, _| g.add(xb, &ones[..xb.len() / p]))
+}
+
+/// The sum over the blocks of rows of `x` of what `add` makes of each (given the block and the
+/// index of its first row): one [`Gram`] per block, the blocks' sums then added, in parallel.
+fn sum_of_blocks<A>(x: &[f64], p: usize, add: A) -> DMatrix<f64>
+where
+    A: Fn(&mut Gram, &[f64], usize) + Sync,
+{
+    let rows = block_rows(p);
+    x.par_chunks(rows * p)
+        .enumerate()
         .fold(
-            || DMatrix::zeros(p, p),
-            |mut h, xb| {
-                // the row-major block read column-major is its transpose
-                let xb_t = DMatrixView::from_slice(xb, p, xb.len() / p);
-                h.gemm(1.0, &xb_t, &rows_view(xb, p), 1.0);
-                h
+            || (Gram::new(p), DMatrix::zeros(p, p)),
+            |(mut g, mut total), (b, xb)| {
+                g.clear();
+                add(&mut g, xb, b * rows);
+                g.add_to(&mut total);
+                (g, total)
             },
         )
+        .map(|(_, total)| total)
         .reduce(|| DMatrix::zeros(p, p), |a, b| a + b)
 }
 
@@ -85,22 +138,12 @@ pub(crate) fn jacobi_scaling(m: &DMatrix<f64>) -> (DMatrix<f64>, Vec<f64>) {
     (DMatrix::from_fn(n, n, |i, j| m[(i, j)] * s[i] * s[j]), s)
 }
 
-/// `Xᵀ diag(w) X` of the row-major `n × p` design `x`: one matrix product per block of rows.
+/// `Xᵀ diag(w) X` of the row-major `n × p` design `x`: one rank update per block of rows
+/// ([`Gram`]), the blocks' sums added.
 pub(crate) fn weighted_gram(x: &[f64], p: usize, w: &[f64]) -> DMatrix<f64> {
-    let rows = block_rows(p);
-    x.par_chunks(rows * p)
-        .zip(w.par_chunks(rows))
-        .fold(
-            || DMatrix::zeros(p, p),
-            |mut h, (xb, wb)| {
-                let m = wb.len();
-                let wx = DMatrix::from_fn(m, p, |i, j| xb[i * p + j] * wb[i]);
-                let xb_t = DMatrixView::from_slice(xb, p, m);
-                h.gemm(1.0, &xb_t, &wx, 1.0);
-                h
-            },
-        )
-        .reduce(|| DMatrix::zeros(p, p), |a, b| a + b)
+    sum_of_blocks(x, p, |g, xb, first| {
+        g.add(xb, &w[first..first + xb.len() / p]);
+    })
 }
 
 /// The leverages `hᵢ = wᵢ xᵢᵀ M xᵢ` of the rows of the row-major design `x` with weights `w`,
