@@ -5,8 +5,13 @@
 //! fits (standard errors included) for Newton's method and L-BFGS;
 //! `benches/peers/user_models.sh` compares it with statsmodels and TMB on the same file.
 //!
+//! `--autodiff` evaluates the model by burn's reverse-mode autodiff of its tensor expression
+//! instead of its per-row jets; `--device wgpu|cuda` runs that expression on a GPU (an mle built
+//! with the feature of that name; a GPU implies `--autodiff`), the same likelihood unchanged.
+//!
 //! ```text
-//! cargo run --release --example bench_custom -- poisson|nb2 DATA.csv
+//! cargo run --release --example bench_custom -- poisson|nb2 DATA.csv [--device DEVICE] [--autodiff]
+//! cargo run --release --features cuda --example bench_custom -- poisson DATA.csv --device cuda
 //! ```
 
 #[path = "custom_negbin/nb2.rs"]
@@ -16,22 +21,34 @@ mod poisson;
 
 use std::time::Instant;
 
+use mle::backend::{Backend, select};
 use mle::data::{DesignBuilder, ResponseSpec, read_csv};
 use mle::model::Model;
 use mle::{FitOptions, FitResult, Optimizer, fit};
 
 fn main() -> mle::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let [model, path] = args.as_slice() else {
-        eprintln!("usage: bench_custom poisson|nb2 DATA.csv");
+    let usage = "usage: bench_custom poisson|nb2 DATA.csv [--device DEVICE] [--autodiff]";
+    let mut args = std::env::args().skip(1);
+    let (mut positional, mut device, mut autodiff) = (Vec::new(), Backend::default(), false);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--device" => device = args.next().unwrap_or_default().parse()?,
+            "--autodiff" => autodiff = true,
+            _ => positional.push(arg),
+        }
+    }
+    let [model, path] = positional.as_slice() else {
+        eprintln!("{usage}");
         std::process::exit(2);
     };
+    select(device)?;
+    let autodiff = autodiff || device.is_gpu();
     let data = read_csv(path)?;
     let frame = DesignBuilder::new(ResponseSpec::parse("y")).build(&data)?;
     let (design, y) = (&frame.design, &frame.response);
     let report = match model.as_str() {
-        "poisson" => time(&poisson::PoissonRegression::new(design, y))?,
-        "nb2" => time(&nb2::NegativeBinomial::new(design, y))?,
+        "poisson" => time(&poisson::PoissonRegression::new(design, y), autodiff)?,
+        "nb2" => time(&nb2::NegativeBinomial::new(design, y), autodiff)?,
         other => {
             eprintln!("unknown model '{other}' (expected poisson or nb2)");
             std::process::exit(2);
@@ -41,15 +58,22 @@ fn main() -> mle::Result<()> {
     report.insert("n".into(), design.n_rows().into());
     report.insert("p".into(), design.n_cols().into());
     report.insert("threads".into(), rayon::current_num_threads().into());
+    report.insert("device".into(), device.name().into());
+    report.insert("autodiff".into(), autodiff.into());
     println!("{}", serde_json::Value::Object(report));
     Ok(())
 }
 
 /// The fastest of five fits by each optimizer.
-fn time<M: Model>(model: &M) -> mle::Result<serde_json::Map<String, serde_json::Value>> {
+fn time<M: Model>(
+    model: &M,
+    autodiff: bool,
+) -> mle::Result<serde_json::Map<String, serde_json::Value>> {
     let mut report = serde_json::Map::new();
     for optimizer in [Optimizer::Newton, Optimizer::Lbfgs] {
-        let options = FitOptions::default().optimizer(optimizer);
+        let options = FitOptions::default()
+            .optimizer(optimizer)
+            .closed_form(!autodiff);
         let mut best: Option<(f64, FitResult)> = None;
         for _ in 0..5 {
             let start = Instant::now();

@@ -5,43 +5,85 @@
 //! burn is pinned (`=0.22.1`) because its API moves between releases; everything that would have
 //! to change with it lives in this file.
 //!
-//! Two CPU backends are supported: [`Backend::Flex`] (the default, chosen by measurement:
+//! Two CPU backends are always there: [`Backend::Flex`] (the default, chosen by measurement:
 //! see `benches/logistic.rs` and the README) and [`Backend::NdArray`] (burn-ndarray, deprecated
-//! upstream but kept supported).
+//! upstream but kept supported). Two GPU backends come with cargo features: [`Backend::Cuda`]
+//! (feature `cuda`) and [`Backend::Wgpu`] (feature `wgpu`: burn's wgpu backend, its shaders in
+//! WGSL; Vulkan and WGSL define `exp` and `ln` for 32-bit floats only, so no adapter we know of
+//! passes the check below). A GPU device is started and checked when it is chosen (`check_f64`),
+//! or the choice fails with what went wrong.
+//!
+//! The device is where a model's tensor expression ([`crate::model::Model::loglike`]) runs and is
+//! differentiated. The built-in models' own passes and a [`crate::model::Likelihood`]'s exact
+//! per-row derivatives run on the CPU whatever the device; a fit reaches the device through
+//! burn's autodiff ([`crate::FitOptions::closed_form`]`(false)`, `mle fit --autodiff`).
 
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 pub use burn::tensor::{Device, Int, Tensor, TensorData, activation};
 use burn::tensor::{DeviceError, FloatDType};
 
 use crate::error::{MleError, Result};
 
-/// A CPU backend of burn on which models hold their data.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// A backend of burn on which models hold their data.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
-    /// burn-flex: multiplies strided views without copies; the faster of the two.
+    /// burn-flex (CPU): multiplies strided views without copies; the faster of the two CPU
+    /// backends.
     #[default]
     Flex,
-    /// burn-ndarray.
+    /// burn-ndarray (CPU).
     NdArray,
+    /// burn's wgpu backend (GPU through Vulkan or DX12; cargo feature `wgpu`). No adapter we
+    /// know of computes `exp` and `ln` in `f64` there (module documentation): it is refused.
+    Wgpu,
+    /// burn's CUDA backend (NVIDIA GPU; cargo feature `cuda`).
+    Cuda,
 }
 
 impl Backend {
-    /// A plain (value-only) device of this backend, configured for `f64`.
+    /// Every backend, built in or not.
+    pub const ALL: [Backend; 4] = [
+        Backend::Flex,
+        Backend::NdArray,
+        Backend::Wgpu,
+        Backend::Cuda,
+    ];
+
+    /// A plain (value-only) device of this backend, configured for `f64`; a GPU device started
+    /// and checked (module documentation), once per process.
     ///
     /// Configuration happens once per device and process; later calls check that the device
     /// still computes in `f64` and fail otherwise (someone else configured it differently).
     ///
     /// # Errors
-    /// [`MleError::InvalidOption`] when the device is already locked to another float type.
+    /// [`MleError::InvalidOption`] when the backend was not built in (its cargo feature), when a
+    /// GPU device does not start or does not compute in `f64`, or when the device is already
+    /// locked to another float type.
     pub fn device(self) -> Result<Device> {
-        #[allow(deprecated)]
-        // burn-ndarray is deprecated upstream in favour of flex; still supported.
-        let mut device = match self {
-            Backend::Flex => Device::flex(),
-            Backend::NdArray => Device::ndarray(),
-        };
+        if !self.is_gpu() {
+            return self.configured();
+        }
+        self.new_device()?; // refused in words where the feature is missing
+        static STARTED: [OnceLock<std::result::Result<Device, String>>; 2] =
+            [OnceLock::new(), OnceLock::new()];
+        let slot = &STARTED[usize::from(self == Backend::Cuda)];
+        slot.get_or_init(|| {
+            let device = caught(|| self.configured())?.map_err(|e| e.to_string())?;
+            check_f64(&device)?;
+            Ok(device)
+        })
+        .clone()
+        .map_err(|e| MleError::InvalidOption(format!("the {} device: {e}", self.name())))
+    }
+
+    /// The device, configured for `f64`.
+    fn configured(self) -> Result<Device> {
+        let mut device = self.new_device()?;
         match device.configure(FloatDType::F64) {
             Ok(()) | Err(DeviceError::AlreadyInitialized { .. }) => {}
             Err(e) => return Err(MleError::InvalidOption(format!("backend {self:?}: {e}"))),
@@ -55,38 +97,167 @@ impl Backend {
         Ok(device)
     }
 
+    /// The device itself, before configuration.
+    fn new_device(self) -> Result<Device> {
+        #[allow(deprecated)]
+        // burn-ndarray is deprecated upstream in favour of flex; still supported.
+        let device = match self {
+            Backend::Flex => Device::flex(),
+            Backend::NdArray => Device::ndarray(),
+            #[cfg(feature = "wgpu")]
+            Backend::Wgpu => Device::wgpu(burn::tensor::DeviceKind::DefaultDevice),
+            #[cfg(feature = "cuda")]
+            Backend::Cuda => Device::cuda(0),
+            #[allow(unreachable_patterns)]
+            other => {
+                return Err(MleError::InvalidOption(format!(
+                    "this mle was built without the {0} backend: build it with `--features {0}`",
+                    other.name()
+                )));
+            }
+        };
+        Ok(device)
+    }
+
+    /// Whether the device is a GPU.
+    pub fn is_gpu(self) -> bool {
+        matches!(self, Backend::Wgpu | Backend::Cuda)
+    }
+
+    /// Whether this build has the backend (its cargo feature, for the GPUs).
+    pub fn is_built(self) -> bool {
+        match self {
+            Backend::Flex | Backend::NdArray => true,
+            Backend::Wgpu => cfg!(feature = "wgpu"),
+            Backend::Cuda => cfg!(feature = "cuda"),
+        }
+    }
+
     /// The backend's name as the command line spells it.
     pub fn name(self) -> &'static str {
         match self {
             Backend::Flex => "flex",
             Backend::NdArray => "ndarray",
+            Backend::Wgpu => "wgpu",
+            Backend::Cuda => "cuda",
         }
+    }
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
 impl FromStr for Backend {
     type Err = MleError;
     fn from_str(s: &str) -> Result<Self> {
-        match s.to_ascii_lowercase().as_str() {
-            "flex" => Ok(Backend::Flex),
-            "ndarray" => Ok(Backend::NdArray),
-            other => Err(MleError::InvalidOption(format!(
-                "unknown backend '{other}' (expected flex or ndarray)"
-            ))),
-        }
+        let s = s.to_ascii_lowercase();
+        Backend::ALL
+            .into_iter()
+            .find(|b| b.name() == s)
+            .ok_or_else(|| {
+                MleError::InvalidOption(format!(
+                    "unknown device '{s}' (expected flex, ndarray, wgpu or cuda)"
+                ))
+            })
     }
 }
 
-/// The default device: [`Backend::default`], in `f64`.
+/// Checks that a GPU device computes in `f64`: `0.1` there and back unchanged, and `0.1 · 3`,
+/// `exp(0.1)` and `ln 3` as `f64` gives them, to 4 units in the last place. Some drivers take
+/// `f64` data but compute `exp` and `ln` in `f32` or not at all (Vulkan's `GLSL.std.450` defines
+/// them for 16- and 32-bit floats only): such a device would fit garbage, and is refused.
+fn check_f64(device: &Device) -> std::result::Result<(), String> {
+    let device = device.clone();
+    let (back, tripled, exp, ln) = caught(move || {
+        let t = vector(&[0.1], &device);
+        let back = to_vec(t.clone());
+        let tripled = to_vec(t.clone() * 3.0);
+        let exp = to_vec(t.exp());
+        let ln = to_vec(vector(&[3.0], &device).log());
+        (back, tripled, exp, ln)
+    })?;
+    let close = |got: &[f64], want: f64| {
+        got.len() == 1 && (got[0] - want).abs() <= 4.0 * f64::EPSILON * want.abs()
+    };
+    if back == [0.1] && tripled == [0.1 * 3.0] && close(&exp, 0.1f64.exp()) && close(&ln, 3f64.ln())
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "it does not compute in f64 (0.1 came back as {back:?}, 0.1 · 3 as {tripled:?}, \
+             exp(0.1) as {exp:?} for {:?}, ln 3 as {ln:?} for {:?})",
+            0.1f64.exp(),
+            3f64.ln()
+        ))
+    }
+}
+
+/// `f()`, or the message of its panic as "it did not start: …": a backend that cannot start
+/// panics inside burn. The default report of the panic is silenced meanwhile.
+fn caught<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> std::result::Result<T, String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(f);
+    std::panic::set_hook(hook);
+    outcome.map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        format!("it did not start: {message}")
+    })
+}
+
+/// The backend of the default device, chosen once for the process: by [`select`], else
+/// [`Backend::default`].
+static SELECTED: OnceLock<Backend> = OnceLock::new();
+
+/// Chooses the backend of the default device ([`default_device`], [`shared_device`]) for this
+/// process, after starting and checking it. Call it before the first model is built.
+///
+/// # Errors
+/// As [`Backend::device`]; [`MleError::InvalidOption`] when another backend is already in use.
+///
+/// # Examples
+/// ```
+/// use mle::backend::{Backend, default_device, select};
+/// select(Backend::Flex)?;
+/// select(Backend::Flex)?; // the same choice again is fine
+/// assert!(select(Backend::NdArray).is_err()); // another one is not
+/// assert_eq!(mle::backend::selected(), Backend::Flex);
+/// # Ok::<(), mle::MleError>(())
+/// ```
+pub fn select(backend: Backend) -> Result<()> {
+    backend.device()?;
+    let chosen = *SELECTED.get_or_init(|| backend);
+    if chosen == backend {
+        Ok(())
+    } else {
+        Err(MleError::InvalidOption(format!(
+            "the default device is already {chosen}: choose the device once, before the first model"
+        )))
+    }
+}
+
+/// The backend of the default device: the one [`select`] chose, else [`Backend::default`].
+pub fn selected() -> Backend {
+    *SELECTED.get_or_init(Backend::default)
+}
+
+/// The default device: the [`selected`] backend's, in `f64`.
 ///
 /// # Errors
 /// As [`Backend::device`].
 pub fn default_device() -> Result<Device> {
-    Backend::default().device()
+    selected().device()
 }
 
-/// The default device, made once for the process: where models without a device of their own
-/// ([`crate::model::Likelihood`]) keep their tensors. Should the default backend have been
+/// The default device ([`selected`]), made once for the process: where models without a device
+/// of their own ([`crate::model::Likelihood`]) keep their tensors. Should the default backend have been
 /// configured for another float type by someone else, this is that device as it is, and
 /// [`ensure_f64`] (which every fit calls) refuses it.
 pub fn shared_device() -> &'static Device {
@@ -224,6 +395,39 @@ mod tests {
             assert_eq!(v, vec![0.1]);
             // configuring twice is fine
             backend.device().unwrap();
+        }
+    }
+
+    #[test]
+    fn every_backend_is_named_and_parsed_back() {
+        for backend in Backend::ALL {
+            assert_eq!(backend.name().parse::<Backend>().unwrap(), backend);
+            assert_eq!(
+                backend
+                    .to_string()
+                    .to_uppercase()
+                    .parse::<Backend>()
+                    .unwrap(),
+                backend
+            );
+        }
+        let e = "tpu".parse::<Backend>().unwrap_err().to_string();
+        assert!(e.contains("unknown device 'tpu'"), "{e}");
+    }
+
+    /// A GPU backend this build lacks is refused in words that say how to build it.
+    #[test]
+    fn a_backend_not_built_in_says_which_feature_it_needs() {
+        for backend in [Backend::Wgpu, Backend::Cuda] {
+            if backend.is_built() {
+                continue;
+            }
+            let e = backend.device().unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("built without the {backend} backend"))
+                    && e.contains(&format!("--features {backend}")),
+                "{e}"
+            );
         }
     }
 

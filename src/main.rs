@@ -15,6 +15,7 @@ mod signals;
 #[path = "cli/spinner.rs"]
 mod spinner;
 use data::{DataArgs, Parts, frame};
+use mle::backend::Backend;
 use mle::closed_form::{compare_ols_mle, ols_robust};
 use mle::data::{OffsetSpec, write_csv, write_csv_to};
 use mle::inference::{LinearRestriction, RestrictionTest, WaldTest};
@@ -154,6 +155,16 @@ struct FitArgs {
     /// Draw the convergence trace (log₁₀ of the gradient norm per iteration) as an SVG file.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    /// Where burn's tensors live: flex (default) or ndarray on the CPU, cuda on an NVIDIA GPU (an
+    /// mle built with --features cuda); wgpu (--features wgpu) is checked and refused where it
+    /// cannot compute exp and ln in f64. The built-in models' own pass runs on the CPU, so a GPU
+    /// device implies --autodiff.
+    #[arg(long, value_name = "DEVICE")]
+    device: Option<Backend>,
+    /// Evaluate the model by burn's reverse-mode autodiff of its tensor expression on the device
+    /// (the definition of every model) instead of its closed-form pass.
+    #[arg(long)]
+    autodiff: bool,
 }
 
 #[derive(Args)]
@@ -282,6 +293,9 @@ fn print_json(value: &impl serde::Serialize) -> mle::Result<()> {
 
 fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     let kind = a.model;
+    if let Some(device) = a.device {
+        mle::backend::select(device)?;
+    }
     let offset = match (&a.offset, &a.exposure) {
         (Some(c), _) => Some(OffsetSpec::Column(c.clone())),
         (None, Some(c)) => Some(OffsetSpec::Exposure(c.clone())),
@@ -316,6 +330,9 @@ fn fit(a: FitArgs) -> mle::Result<ExitCode> {
     }
     if let Some(l) = a.l2 {
         options = options.l2(l);
+    }
+    if a.autodiff || a.device.is_some_and(Backend::is_gpu) {
+        options = options.closed_form(false);
     }
     let mut progress = Spinner::new();
     let (model, mut result) =

@@ -20,6 +20,12 @@ fn json_of(out: &[u8]) -> Value {
     serde_json::from_slice(out).expect("stdout is one JSON object")
 }
 
+/// The field `key` of every parameter of a fit's JSON.
+fn param_column(v: &Value, key: &str) -> Vec<f64> {
+    let params = v["params"].as_array().expect("params");
+    params.iter().map(|p| number(&p[key])).collect()
+}
+
 /// Runs `mle args…`, expects success, and parses stdout as one JSON object.
 fn json_success(args: &[&str]) -> Value {
     json_of(&mle().args(args).assert().success().get_output().stdout)
@@ -43,12 +49,7 @@ fn fit_json_matches_statsmodels() {
     assert_eq!(v["converged"], true);
     // Newton's method by default: the built-in models have exact Hessians
     assert_eq!(v["optimizer"], "newton");
-    let est: Vec<f64> = v["params"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| number(&p["estimate"]))
-        .collect();
+    let est = param_column(&v, "estimate");
     assert_rel("estimate", &est, &numbers(&e["estimate"]), 1e-6);
     assert_eq!(v["params"][0]["name"], "intercept");
     assert_value_abs(
@@ -805,4 +806,57 @@ fn ols_with_a_robust_covariance() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains("--cov and --cluster are for ols"));
+}
+
+/// `--autodiff` fits the built-in model by burn's reverse-mode autodiff of its tensor expression
+/// (here on the ndarray device) and reaches statsmodels' answer as the closed-form pass does;
+/// a GPU backend this build lacks is refused in words, exit 3.
+#[test]
+fn the_device_and_the_autodiff_path_are_chosen_on_the_command_line() {
+    // statsmodels 0.15.0 Logit (tests/data/logistic_n1000_p5.json)
+    let e = reference("logistic_n1000_p5.json");
+    let csv = data("logistic_n1000_p5.csv");
+    let v = json_success(&[
+        "fit",
+        "logistic",
+        "--data",
+        &csv,
+        "--y",
+        "y",
+        "--device",
+        "ndarray",
+        "--autodiff",
+        "--json",
+    ]);
+    assert_eq!(v["converged"], true);
+    assert_eq!(v["gradient_method"], "autodiff");
+    let est = param_column(&v, "estimate");
+    assert_rel("estimate", &est, &numbers(&e["estimate"]), 1e-6);
+    assert_value_abs(
+        "log_likelihood",
+        number(&v["log_likelihood"]),
+        &e["log_likelihood"],
+        1e-8,
+    );
+    for device in ["wgpu", "cuda"] {
+        if cfg!(feature = "wgpu") || cfg!(feature = "cuda") {
+            continue;
+        }
+        mle()
+            .args([
+                "fit", "logistic", "--data", &csv, "--y", "y", "--device", device,
+            ])
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains(format!(
+                "built without the {device} backend: build it with `--features {device}`"
+            )));
+    }
+    mle()
+        .args([
+            "fit", "logistic", "--data", &csv, "--y", "y", "--device", "tpu",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown device 'tpu'"));
 }
