@@ -68,7 +68,9 @@ impl Backend {
         if !self.is_gpu() {
             return self.configured();
         }
-        self.new_device()?; // refused in words where the feature is missing
+        if !self.is_built() {
+            return Err(self.not_built());
+        }
         static STARTED: [OnceLock<std::result::Result<Device, String>>; 2] =
             [OnceLock::new(), OnceLock::new()];
         let slot = &STARTED[usize::from(self == Backend::Cuda)];
@@ -109,14 +111,17 @@ impl Backend {
             #[cfg(feature = "cuda")]
             Backend::Cuda => Device::cuda(0),
             #[allow(unreachable_patterns)]
-            other => {
-                return Err(MleError::InvalidOption(format!(
-                    "this mle was built without the {0} backend: build it with `--features {0}`",
-                    other.name()
-                )));
-            }
+            other => return Err(other.not_built()),
         };
         Ok(device)
+    }
+
+    /// The refusal of a backend this build lacks, saying how to build it.
+    fn not_built(self) -> MleError {
+        MleError::InvalidOption(format!(
+            "this mle was built without the {0} backend: build it with `--features {0}`",
+            self.name()
+        ))
     }
 
     /// Whether the device is a GPU.

@@ -29,14 +29,14 @@ const LANES: usize = 4;
 #[derive(Debug, Clone)]
 pub(crate) struct Gram {
     p: usize,
-    /// `p` rounded up to a multiple of [`LANES`]: the row length of `upper` and `rows`.
+    /// `p` rounded up to a multiple of [`LANES`]: the row length of `upper` and `tail`.
     stride: usize,
     /// Row `a` holds the entries `(a, b)` for `b ≥ a` (the others, and the columns from `p` to
     /// `stride`, are computed by the vector steps and ignored).
     upper: Vec<f64>,
     /// The last rows of a block, copied with zero padding to `stride` columns.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-    rows: Vec<f64>,
+    tail: Vec<f64>,
     /// The general product's operands: the block's rows scaled by their weights, and the product.
     scaled: Vec<f64>,
     product: DMatrix<f64>,
@@ -50,7 +50,7 @@ impl Gram {
             p,
             stride,
             upper: vec![0.0; p * stride],
-            rows: vec![0.0; LANES * stride],
+            tail: Vec::new(),
             scaled: Vec::new(),
             product: DMatrix::zeros(0, 0),
         }
@@ -132,7 +132,7 @@ unsafe fn add_avx2_fma(g: &mut Gram, xb: &[f64], w: &[f64]) {
     // the rows whose last vector would reach past `xb`, copied with zero padding
     let direct = xb.len().saturating_sub(g.stride - p) / p;
     let direct = direct.min(w.len());
-    let mut tail = std::mem::take(&mut g.rows);
+    let mut tail = std::mem::take(&mut g.tail);
     tail.clear();
     for row in xb[direct * p..].chunks_exact(p) {
         tail.extend_from_slice(row);
@@ -154,7 +154,7 @@ unsafe fn add_avx2_fma(g: &mut Gram, xb: &[f64], w: &[f64]) {
             j0 += n;
         }
     }
-    g.rows = tail;
+    g.tail = tail;
 }
 
 /// Adds `Σᵢ xᵢₐ (wᵢ xᵢ_b)` for the four rows `a` of `band` and the `N` vectors of columns from

@@ -1,5 +1,6 @@
-//! Linear algebra shared by every layer: the blocks of rows the passes over a design work in,
-//! `Xβ`, `XᵀX`, and the symmetric diagonal scaling of the Newton steps and the covariance.
+//! Linear algebra shared by every layer: the blocks of rows the passes over a design work in and
+//! their prefetch, `Xβ`, `XᵀWX` ([`Gram`]), and the symmetric diagonal scaling of the Newton
+//! steps and the covariance.
 
 use nalgebra::{DMatrix, DMatrixView, Dyn};
 use rayon::prelude::*;
